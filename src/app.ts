@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { initOrm, withEm, type Orm } from './db/orm.ts';
+import { migrateAndSeed } from './db/seeds.ts';
+import { createServices, type Services } from './services.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+import { grantRole } from './modules/identity/identity.service.ts';
+import { maskPhone } from './shared/phone.ts';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  orm: Orm;
+  services: Services;
+  http?: FastifyInstance;
+  /** Stops everything registered with `onClose`, newest first, then the ORM. */
+  close(): Promise<void>;
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+/**
+ * config → database (migrate if needed) → seeds → ADMIN_PHONES → services. The callers add the
+ * HTTP sidecar, the transport and the jobs, in that order.
+ */
+export async function bootCore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<App> {
+  const orm = await initOrm(config, logger);
+  const closers: Array<() => Promise<void> | void> = [];
+  try {
+    const applied = await migrateAndSeed(orm);
+    if (applied.length) logger.info({ module: 'db', migrations: applied }, 'migrations applied');
+    await grantAdminPhones(orm, config, logger);
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+  const services = createServices({ config, logger, orm, clock });
+  let closed = false;
+  const app: App = {
+    config,
+    logger,
+    clock,
+    orm,
+    services,
+    onClose(fn) {
+      closers.push(fn);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const fn of closers.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          logger.warn({ err }, 'error while closing');
+        }
+      }
+      await orm.close(true);
+    },
+  };
+  return app;
+}
+
+/** ADMIN_PHONES are (re)granted super_admin on every boot: start, replay and chat alike. */
+export async function grantAdminPhones(orm: Orm, config: Config, logger: Logger): Promise<void> {
+  for (const phone of config.ADMIN_PHONES) {
+    await withEm(orm, async (em) => {
+      const user = await grantRole(em, phone, 'super_admin');
+      logger.info({ module: 'identity', userId: user.id, phone: maskPhone(phone) }, 'ADMIN_PHONES: super_admin granted');
+    });
+  }
+}

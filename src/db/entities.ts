@@ -1,0 +1,67 @@
+// Identity and access
+import { Usuario } from '../modules/identity/usuario.entity.ts';
+import { UserRole } from '../modules/identity/user-role.entity.ts';
+import { UserPermission } from '../modules/identity/user-permission.entity.ts';
+import { RolePermission } from '../modules/identity/role-permission.entity.ts';
+import { AuditLog } from '../modules/identity/audit-log.entity.ts';
+import { PendingConfirmation } from '../modules/identity/pending-confirmation.entity.ts';
+// Messaging
+import { ConversationLog } from '../modules/messaging/conversation-log.entity.ts';
+import { MessageChannel } from '../modules/messaging/message-channel.entity.ts';
+import { ChannelStatistic } from '../modules/messaging/channel-statistic.entity.ts';
+// Orders
+import { Pedido } from '../modules/orders/pedido.entity.ts';
+// Files
+import { ClientFileStorage } from '../modules/files/client-file-storage.entity.ts';
+import { ClientConversationArchive } from '../modules/files/client-conversation-archive.entity.ts';
+// WhatsApp groups
+import { WhatsappGroup } from '../modules/groups/whatsapp-group.entity.ts';
+import { WhatsappGroupMember } from '../modules/groups/whatsapp-group-member.entity.ts';
+import { WhatsappGroupClienteMapping } from '../modules/groups/whatsapp-group-cliente-mapping.entity.ts';
+import { WhatsappGroupMessageLog } from '../modules/groups/whatsapp-group-message-log.entity.ts';
+// Campaigns and reports
+import { Campaign } from '../modules/campaigns/campaign.entity.ts';
+import { CampaignMessage } from '../modules/campaigns/campaign-message.entity.ts';
+import { CampaignRecipientLog } from '../modules/campaigns/campaign-recipient-log.entity.ts';
+import { CampaignAnalytics } from '../modules/campaigns/campaign-analytics.entity.ts';
+import { CustomerReport } from '../modules/campaigns/customer-report.entity.ts';
+import { CampaignGoal } from '../modules/campaigns/campaign-goal.entity.ts';
+// Meta templates
+import { MessageTemplate } from '../modules/templates/message-template.entity.ts';
+import { TemplateButton } from '../modules/templates/template-button.entity.ts';
+import { TemplateVariable } from '../modules/templates/template-variable.entity.ts';
+import { TemplateUsageLog } from '../modules/templates/template-usage-log.entity.ts';
+import { TemplateVersion } from '../modules/templates/template-version.entity.ts';
+// Segmentation
+import { SegmentationRule } from '../modules/segments/segmentation-rule.entity.ts';
+import { CustomerSegment } from '../modules/segments/customer-segment.entity.ts';
+import { SegmentMember } from '../modules/segments/segment-member.entity.ts';
+import { SegmentPerformance } from '../modules/segments/segment-performance.entity.ts';
+import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
+// Provider integration
+import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
+
+export {
+  Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
+  ConversationLog, MessageChannel, ChannelStatistic,
+  Pedido,
+  ClientFileStorage, ClientConversationArchive,
+  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
+  Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
+  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
+  SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
+  WebhookInbox,
+};
+
+/** The explicit entity list: every table MarIADono owns (33 tables). */
+export const entities = [
+  Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
+  ConversationLog, MessageChannel, ChannelStatistic,
+  Pedido,
+  ClientFileStorage, ClientConversationArchive,
+  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
+  Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
+  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
+  SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
+  WebhookInbox,
+];

@@ -1,0 +1,48 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths never logged in clear: phone numbers, message bodies and secrets. At debug/trace the
+ * bodies are useful when diagnosing, so redaction of content applies at info and above only.
+ */
+const ALWAYS_REDACT = [
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.passwordHash',
+];
+const PII_REDACT = ['phone', 'from', 'to', 'jid', 'body', 'text', '*.phone', '*.from', '*.to', '*.jid', '*.body', '*.text'];
+
+export interface LoggerSetup {
+  level?: string;
+  /** Destination stream; logs go to stderr by default so stdout stays clean for CLI output. */
+  destination?: NodeJS.WritableStream;
+  pretty?: boolean;
+}
+
+export function createLogger(setup: LoggerSetup = {}): Logger {
+  const level = setup.level ?? 'info';
+  const verbose = level === 'debug' || level === 'trace';
+  const opts: LoggerOptions = {
+    level,
+    base: undefined,
+    redact: { paths: verbose ? ALWAYS_REDACT : [...ALWAYS_REDACT, ...PII_REDACT], censor: '[redacted]' },
+  };
+  const pretty = setup.pretty ?? Boolean(process.stderr.isTTY && !process.env.CI);
+  if (pretty && !setup.destination) {
+    return pino({ ...opts, transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } } });
+  }
+  return pino(opts, (setup.destination as pino.DestinationStream | undefined) ?? pino.destination(2));
+}
+
+/** A logger that drops everything (tests, benchmarks). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,73 @@
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { bootCore, type App } from './app.ts';
+import { buildServer } from './http/server.ts';
+import { startLiveTransport } from './transport/index.ts';
+import { createScheduler } from './jobs/scheduler.ts';
+
+const SHUTDOWN_TIMEOUT_MS = 9_000;
+
+/**
+ * `mariadono start`: config → database (migrate + seeds) → HTTP sidecar → WhatsApp → jobs.
+ * Returns the running app; `installSignalHandlers` wires SIGINT/SIGTERM to a graceful stop.
+ */
+export async function startApp(config: Config, logger: Logger): Promise<App> {
+  const app = await bootCore(config, logger);
+  try {
+    const http = await buildServer({ config, logger, orm: app.orm, services: app.services });
+    app.http = http;
+    await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
+    app.onClose(() => http.close());
+    logger.info({ module: 'http', port: config.HTTP_PORT, host: config.HTTP_HOST }, 'HTTP sidecar listening');
+
+    if (config.WHATSAPP_ENABLED) {
+      const live = await startLiveTransport(app);
+      if (live) {
+        app.services.setTransport(live.transport);
+        app.onClose(live.stop);
+      }
+    } else {
+      logger.info({ module: 'transport' }, 'WhatsApp disabled (WHATSAPP_ENABLED=false): sidecar only');
+    }
+
+    const scheduler = createScheduler(logger);
+    app.services.scheduler = scheduler;
+    app.onClose(() => scheduler.stop());
+    for (const register of app.services.jobRegistrations) register(scheduler);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return app;
+}
+
+/**
+ * Must run after the BuilderBot provider is constructed: its constructor removes every
+ * SIGINT/SIGTERM listener and installs one that never exits.
+ */
+export function installSignalHandlers(app: App): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        app.logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('unhandledRejection', (err) => app.logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => app.logger.error({ err }, 'uncaught exception'));
+}

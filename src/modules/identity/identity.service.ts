@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { Usuario, type IUsuario } from './usuario.entity.ts';
+import { UserRole, type IUserRole } from './user-role.entity.ts';
+import { CUSTOMER_ROLE, ROLES, type RoleName } from './permissions.ts';
+import { normalizePhone } from '../../shared/phone.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+
+/** User type that goes with a staff role (usuarios.user_type), for reporting. */
+const USER_TYPE_FOR_ROLE: Record<RoleName, IUsuario['userType']> = {
+  super_admin: 'admin',
+  admin: 'admin',
+  manager: 'admin',
+  agent: 'agent',
+  analyst: 'analyst',
+  viewer: 'analyst',
+  client: 'client',
+};
+
+export function isRoleName(name: string): name is RoleName {
+  return ROLES.some((r) => r.name === name);
+}
+
+export async function findRole(em: EntityManager, name: string): Promise<IUserRole> {
+  const role = await em.findOne(UserRole, { roleName: name });
+  if (!role) throw new NotFoundError(`No existe el rol "${name}". Roles: ${ROLES.map((r) => r.name).join(', ')}.`, 'ROLE_NOT_FOUND');
+  return role;
+}
+
+export async function findUserByPhone(em: EntityManager, phone: string): Promise<IUsuario | null> {
+  const digits = normalizePhone(phone);
+  if (!digits) return null;
+  return em.findOne(Usuario, { phoneNumber: digits }, { populate: ['role'] });
+}
+
+/**
+ * Finds the person by phone, creating a least-privilege client on first contact.
+ * `nombre` is refreshed when WhatsApp reports a different push name.
+ */
+export async function ensureUser(
+  em: EntityManager,
+  phone: string,
+  opts: { nombre?: string | null; now?: Date } = {},
+): Promise<{ user: IUsuario; created: boolean }> {
+  const digits = normalizePhone(phone);
+  if (!digits) throw new ValidationError(`"${phone}" no es un número de teléfono válido (usa el formato internacional, p. ej. +34600000001).`);
+  const existing = await em.findOne(Usuario, { phoneNumber: digits });
+  if (existing) {
+    if (opts.nombre && existing.nombre !== opts.nombre) existing.nombre = opts.nombre;
+    return { user: existing, created: false };
+  }
+  const role = CUSTOMER_ROLE ? await em.findOne(UserRole, { roleName: CUSTOMER_ROLE }) : null;
+  const user = em.create(Usuario, {
+    phoneNumber: digits,
+    nombre: opts.nombre ?? null,
+    role,
+    userType: 'client',
+  } as never) as IUsuario;
+  return { user, created: true };
+}
+
+/** Gives `phone` the role (creating the user if needed). Used by ADMIN_PHONES and `admin grant`. */
+export async function grantRole(em: EntityManager, phone: string, roleName: string): Promise<IUsuario> {
+  if (!isRoleName(roleName)) {
+    throw new ValidationError(`Rol desconocido "${roleName}". Roles válidos: ${ROLES.map((r) => r.name).join(', ')}.`);
+  }
+  const role = await findRole(em, roleName);
+  const { user } = await ensureUser(em, phone);
+  user.role = role;
+  user.userType = USER_TYPE_FOR_ROLE[roleName];
+  user.isActive = true;
+  user.accountStatus = 'active';
+  await em.flush();
+  return user;
+}

@@ -1,0 +1,39 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { UserRole } from './user-role.entity.ts';
+
+/** `usuarios`: every person the bot knows (customers and staff). Extended per the PRD. */
+export const Usuario = defineEntity({
+  name: 'Usuario',
+  tableName: 'usuarios',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    phoneNumber: p.string().length(20).fieldName('phoneNumber').unique('usuarios_phoneNumber_unique'),
+    /** WhatsApp LID (digits only): the privacy id WhatsApp may send instead of the phone number. */
+    lid: p.string().length(64).nullable().unique('usuarios_lid_unique'),
+    nombre: p.string().length(255).nullable(),
+    email: p.string().length(255).nullable(),
+    region: p.string().length(100).nullable(),
+    location: p.string().length(255).nullable(),
+    birthDate: p.date().nullable(),
+    role: () => p.manyToOne(UserRole).fieldName('role_id').nullable().index('idx_user_role'),
+    userType: p.enum(['client', 'agent', 'admin', 'analyst'] as const).default('client'),
+    lastLogin: p.datetime().nullable(),
+    loginCount: p.integer().default(0),
+    passwordHash: p.string().length(255).nullable().hidden().lazy(),
+    isActive: p.boolean().default(true).index('idx_user_active'),
+    accountStatus: p.enum(['active', 'suspended', 'inactive'] as const).default('active'),
+    marketingOptIn: p.boolean().default(true),
+    optOutAt: p.datetime().nullable(),
+    consentAt: p.datetime().nullable(),
+    /** Base32 TOTP secret for staff MFA; never serialized. */
+    totpSecret: p.string().length(64).nullable().hidden().lazy(),
+    totpEnabledAt: p.datetime().nullable(),
+    failedLoginCount: p.integer().default(0),
+    lockedUntil: p.datetime().nullable(),
+    lastMessageAt: p.datetime().nullable(),
+    createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
+    updatedAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  indexes: [{ name: 'idx_user_region', properties: ['region'] }],
+});
+export type IUsuario = InferEntity<typeof Usuario>;

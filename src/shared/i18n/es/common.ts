@@ -1,0 +1,8 @@
+export const common: Record<string, string> = {
+  'common.internal_error': 'Lo siento, ha ocurrido un error interno. Ya lo estamos revisando; inténtalo de nuevo en unos minutos.',
+  'common.not_found': 'No he encontrado lo que buscas.',
+  'common.forbidden': 'Lo siento, no tienes permiso para hacer eso.',
+  'common.invalid_input': 'Los datos enviados no son válidos: {detail}',
+  'common.rate_limited': 'Demasiadas solicitudes. Espera un momento y vuelve a intentarlo.',
+  'common.processing': 'Procesando… te aviso en cuanto termine.',
+};

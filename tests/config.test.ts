@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration, resolveDatabase } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('applies defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.HTTP_PORT).toBe(3008);
+    expect(c.db.kind).toBe('sqlite');
+    expect(c.db.sqlitePath).toMatch(/storage[\\/]mariadono\.sqlite$/);
+    expect(c.REPLY_MAX_AGE).toBe(600_000);
+    expect(c.MEDIA_MAX_BYTES).toBe(64 * 1024 * 1024);
+    expect(c.GROUP_SYNC_CRON).toBe('0 */6 * * *');
+    expect(c.jwtSecretEphemeral).toBe(true);
+    expect(c.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ HTTP_PORT: '', DATABASE_URL: '' }).HTTP_PORT).toBe(3008);
+  });
+
+  it('parses lists, booleans and durations', () => {
+    const c = loadConfig({ ADMIN_PHONES: '+34 600 000 001, +52 55 1234 5678', ALLOW_GROUP_COMMANDS: 'true', REPLY_MAX_AGE: '30s' });
+    expect(c.ADMIN_PHONES).toEqual(['34600000001', '525512345678']);
+    expect(c.ALLOW_GROUP_COMMANDS).toBe(true);
+    expect(c.REPLY_MAX_AGE).toBe(30_000);
+  });
+
+  it.each([
+    ['HTTP_PORT', 'abc'],
+    ['HTTP_PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'verbose'],
+    ['ADMIN_PHONES', '12,notaphone'],
+    ['JWT_SECRET', 'short'],
+    ['META_GRAPH_URL', 'not a url'],
+    ['GROUP_SYNC_CRON', 'every day'],
+    ['REPLY_MAX_AGE', 'ten minutes'],
+    ['TZ', 'Mars/Olympus'],
+    ['PAIRING_PHONE', '12'],
+    ['WHATSAPP_ENABLED', 'maybe'],
+  ])('rejects a bad %s (%s) naming the variable', (name, value) => {
+    try {
+      loadConfig({ [name]: value });
+      expect.unreachable('should have thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues.join('\n')).toContain(`${name}:`);
+    }
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ HTTP_PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/HTTP_PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*HTTP_PORT/);
+  });
+});
+
+describe('resolveDatabase', () => {
+  it('accepts sqlite: paths and postgres URLs', () => {
+    expect(resolveDatabase('sqlite:/tmp/x.db', '/s')).toEqual({ kind: 'sqlite', url: 'sqlite:/tmp/x.db', sqlitePath: '/tmp/x.db' });
+    expect(resolveDatabase('postgres://postgres@127.0.0.1:5432/db', '/s').kind).toBe('postgresql');
+    expect(resolveDatabase(undefined, '/s').sqlitePath).toBe('/s/mariadono.sqlite');
+  });
+});
+
+describe('parseDuration', () => {
+  it('understands units', () => {
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('1000')).toBe(1000);
+    expect(parseDuration('soon')).toBeNull();
+  });
+});
