@@ -1,5 +1,8 @@
 import { loadConfig, ConfigError, type Config } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger } from './logger.ts';
+import { UsageError, type CliIo, type CommandHandler } from './cli/types.ts';
+
+export { UsageError, type CliIo, type CommandHandler };
 
 /**
  * The `mariadono` command. User-facing output goes to stdout; logs go to stderr.
@@ -22,19 +25,12 @@ Usage:
 
 Configuration comes from environment variables (see README / .env.example).`;
 
-export class UsageError extends Error {}
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
 
 const defaultIo: CliIo = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
 };
 
-export type CommandHandler = (args: string[], ctx: { config: Config; logger: Logger; io: CliIo }) => Promise<number>;
 
 const commands = new Map<string, { load: () => Promise<CommandHandler> }>([
   ['start', { load: async () => (await import('./cli/start.ts')).startCommand }],

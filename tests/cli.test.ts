@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../src/cli.ts';
 import { initOrm } from '../src/db/orm.ts';
 import { loadConfig } from '../src/config.ts';
+import { createTestOrm, pgAvailable } from './helpers/db.ts';
 
 function capture(): CliIo & { outText: () => string; errText: () => string } {
   const out: string[] = [];
@@ -74,5 +75,39 @@ describe('mariadono CLI', () => {
     const res = spawnSync(process.execPath, ['src/cli.ts', 'bogus'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('unknown command');
+  });
+
+  it('runs as a real process: migrate on a fresh SQLite file exits 0 and prints the result', () => {
+    const res = spawnSync(process.execPath, ['src/cli.ts', 'migrate'], {
+      env: { ...process.env, ...env, DATABASE_URL: `sqlite:${join(dir, 'proc.sqlite')}` },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(res.stderr).not.toContain('unsettled top-level await');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('Database ready (sqlite)');
+  });
+});
+
+describe.skipIf(!(await pgAvailable()))('mariadono migrate on PostgreSQL (real process)', () => {
+  it('creates every table and the seeds in a fresh database', async () => {
+    // An empty database (no migrations) from the test helper; the CLI migrates it.
+    const t = await createTestOrm('postgresql', { migrate: false });
+    try {
+      const res = spawnSync(process.execPath, ['src/cli.ts', 'migrate'], {
+        env: { ...process.env, ...env, DATABASE_URL: t.config.db.url },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(res.status, res.stderr).toBe(0);
+      const tables = await t.orm.em.getConnection().execute(
+        "select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations'",
+      );
+      expect(tables[0].n).toBe(33);
+      const roles = await t.orm.em.getConnection().execute('select count(*)::int as n from user_roles');
+      expect(roles[0].n).toBe(7);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

@@ -1,5 +1,5 @@
-import type { CommandHandler } from '../cli.ts';
-import { UsageError } from '../cli.ts';
+import type { CommandHandler } from './types.ts';
+import { UsageError } from './types.ts';
 import { bootCore } from '../app.ts';
 import { withEm } from '../db/orm.ts';
 import { grantRole, isRoleName } from '../modules/identity/identity.service.ts';

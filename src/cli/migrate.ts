@@ -1,5 +1,5 @@
-import type { CommandHandler } from '../cli.ts';
-import { UsageError } from '../cli.ts';
+import type { CommandHandler } from './types.ts';
+import { UsageError } from './types.ts';
 import { bootCore } from '../app.ts';
 
 export const migrateCommand: CommandHandler = async (args, { config, logger, io }) => {
