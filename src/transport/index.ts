@@ -1,10 +1,11 @@
+/**
+ * The transport module's entry point for the boot (src/main.ts). The live implementation is
+ * loaded on demand: it pulls in Baileys and BuilderBot, which the sidecar-only mode never needs.
+ */
 import type { App } from '../app.ts';
 import type { Transport } from './types.ts';
 
-/**
- * Starts the live WhatsApp transport (Baileys through BuilderBot).
- * Owned by the transport module; returns the transport and a stop function.
- */
-export async function startLiveTransport(_app: App): Promise<{ transport: Transport; stop: () => Promise<void> } | null> {
-  return null;
+export async function startLiveTransport(app: App): Promise<{ transport: Transport; stop: () => Promise<void> } | null> {
+  const live = await import('./live.ts');
+  return live.startLiveTransport(app);
 }

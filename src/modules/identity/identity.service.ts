@@ -72,3 +72,45 @@ export async function grantRole(em: EntityManager, phone: string, roleName: stri
   await em.flush();
   return user;
 }
+
+/**
+ * Marketing consent (BAJA / ALTA): opting out records when, opting back in records the new
+ * consent. Returns whether anything changed, so the reply can say "ya estabas…".
+ */
+export async function setMarketingConsent(em: EntityManager, user: IUsuario, optIn: boolean, now: Date): Promise<boolean> {
+  if (user.marketingOptIn === optIn) return false;
+  user.marketingOptIn = optIn;
+  if (optIn) user.consentAt = now;
+  else user.optOutAt = now;
+  await em.flush();
+  return true;
+}
+
+/** The person behind a LID (Baileys 7 privacy id), once WhatsApp has paired it with a phone. */
+export async function findUserByLid(em: EntityManager, lid: string): Promise<IUsuario | null> {
+  return em.findOne(Usuario, { lid });
+}
+
+/**
+ * `ensureUser` for many numbers at once (the ingest pipeline's batches): one query for who
+ * exists, one for the role, one flush. Same rules: unknown numbers become least-privilege
+ * `client` users. Returns every requested number's user.
+ */
+export async function ensureUsers(em: EntityManager, people: Array<{ phone: string; nombre?: string | null }>): Promise<Map<string, IUsuario>> {
+  const wanted = new Map<string, string | null>();
+  for (const p of people) {
+    const digits = normalizePhone(p.phone);
+    if (digits && !wanted.has(digits)) wanted.set(digits, p.nombre ?? null);
+  }
+  const out = new Map<string, IUsuario>();
+  if (!wanted.size) return out;
+  for (const u of await em.find(Usuario, { phoneNumber: { $in: [...wanted.keys()] } })) out.set(u.phoneNumber, u);
+  const missing = [...wanted].filter(([digits]) => !out.has(digits));
+  if (!missing.length) return out;
+  const role = CUSTOMER_ROLE ? await em.findOne(UserRole, { roleName: CUSTOMER_ROLE }) : null;
+  for (const [digits, nombre] of missing) {
+    out.set(digits, em.create(Usuario, { phoneNumber: digits, nombre, role, userType: 'client' } as never) as IUsuario);
+  }
+  await em.flush();
+  return out;
+}

@@ -1,0 +1,19 @@
+import { addKeyword, EVENTS } from '@builderbot/bot';
+import { t } from '../src/shared/i18n/index.ts';
+import { step, type FlowDeps } from './context.ts';
+
+/**
+ * The catch-all (BuilderBot's WELCOME event fires when no keyword matched): a new customer gets
+ * the welcome and the menu, anyone else a short hint about what we understand.
+ */
+export function createWelcomeFlow(deps: FlowDeps) {
+  return addKeyword(EVENTS.WELCOME).addAction(
+    step(deps, 'welcome', async (ctx, say) => {
+      if (ctx.mariadono?.firstContact) {
+        const name = ctx.mariadono.name?.trim();
+        return say([name ? t('flows.welcome_named', { name }) : t('flows.welcome'), t('flows.menu')]);
+      }
+      await say(t('flows.fallback'));
+    }),
+  );
+}

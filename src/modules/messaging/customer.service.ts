@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Logger } from '../../logger.ts';
+import { withEm, type Orm } from '../../db/orm.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
+import { findUserByLid, setMarketingConsent } from '../identity/identity.service.ts';
+import { listLatestOrders } from '../orders/orders.service.ts';
+import type { IPedido } from '../orders/pedido.entity.ts';
+
+/**
+ * What the customer flows may do: every decision and write behind the conversation. A customer
+ * is referred to by what the transport knows (user id after ingest, else phone or LID).
+ */
+export interface CustomerRef {
+  userId?: number | null;
+  phone?: string | null;
+  lid?: string | null;
+}
+
+export type ConsentOutcome = 'changed' | 'unchanged' | 'unknown_customer';
+
+export function createCustomerService(deps: { orm: Orm; clock: Clock; logger: Logger }) {
+  const log = deps.logger.child({ module: 'customers' });
+
+  const find = async (em: EntityManager, ref: CustomerRef): Promise<IUsuario | null> => {
+    if (ref.userId) return em.findOne(Usuario, { id: ref.userId });
+    if (ref.phone) return em.findOne(Usuario, { phoneNumber: ref.phone });
+    if (ref.lid) return findUserByLid(em, ref.lid);
+    return null;
+  };
+
+  const consent = (ref: CustomerRef, optIn: boolean): Promise<ConsentOutcome> =>
+    withEm(deps.orm, async (em) => {
+      const user = await find(em, ref);
+      if (!user) return 'unknown_customer';
+      const changed = await setMarketingConsent(em, user, optIn, deps.clock.now());
+      if (changed) log.info({ userId: user.id, optIn }, optIn ? 'customer opted back in to marketing' : 'customer opted out of marketing');
+      return changed ? 'changed' : 'unchanged';
+    });
+
+  return {
+    optOut: (ref: CustomerRef) => consent(ref, false),
+    optIn: (ref: CustomerRef) => consent(ref, true),
+    latestOrders: (ref: CustomerRef, limit = 5): Promise<IPedido[] | null> =>
+      withEm(deps.orm, async (em) => {
+        const user = await find(em, ref);
+        return user ? listLatestOrders(em, user.id, limit) : null;
+      }),
+    /** A handoff request: logged for staff dashboards (no PII at info level). */
+    requestAgent(ref: CustomerRef): void {
+      log.info({ userId: ref.userId ?? null }, 'customer asked for an agent');
+    },
+  };
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;

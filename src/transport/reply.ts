@@ -1,0 +1,23 @@
+import { AppError } from '../shared/errors.ts';
+import type { MessageType } from './events.ts';
+import type { Reply } from './types.ts';
+
+/** Transport-neutral helpers around `Reply` (no Baileys here: the Meta transport uses them too). */
+
+export class TransportUnavailableError extends AppError {
+  constructor() {
+    super('TRANSPORT_UNAVAILABLE', 'WhatsApp no está conectado ahora mismo; el mensaje no se ha enviado. Inténtalo de nuevo en unos minutos.', 503);
+  }
+}
+
+/** What the conversation log keeps of a reply. */
+export function describeReply(reply: Reply): { messageType: MessageType; body: string | null } {
+  switch (reply.kind) {
+    case 'text':
+      return { messageType: 'text', body: reply.text };
+    case 'image':
+      return { messageType: 'image', body: reply.caption ?? null };
+    case 'document':
+      return { messageType: 'document', body: reply.caption ?? reply.fileName };
+  }
+}

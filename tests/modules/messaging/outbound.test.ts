@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withEm } from '../../../src/db/orm.ts';
+import { Campaign } from '../../../src/modules/campaigns/campaign.entity.ts';
+import { createTestHarness, rows, T0, type TestHarness } from '../../helpers/replay.ts';
+
+describe('services.outbound (send + log)', () => {
+  let h: TestHarness;
+  beforeEach(async () => {
+    h = await createTestHarness('sqlite', { start: new Date(T0 * 1000) });
+  });
+  afterEach(async () => h.cleanup());
+
+  it('sends through the active transport and logs one outbound row with origin and campaign', async () => {
+    await h.say('34600000001', 'hola');
+    const campaignId = await withEm(h.orm, async (em) => {
+      const [u] = await rows<{ id: number }>(h, 'select id from usuarios');
+      const c = em.create(Campaign, { campaignName: 'Black Friday', campaignType: 'broadcast', createdByUser: u!.id, channel: 1 } as never);
+      await em.flush();
+      return (c as { campaignId: string }).campaignId;
+    });
+    const sent = await h.services.outbound.send('+34 600 000 001', { kind: 'text', text: '¡Ofertas!' }, { origin: 'campaign', campaignId });
+    expect(sent.jid).toBe('34600000001@s.whatsapp.net');
+    expect(h.sent.at(-1)).toMatchObject({ to: '34600000001@s.whatsapp.net', content: { text: '¡Ofertas!' }, messageId: sent.messageId });
+    await h.idle(); // the socket's echo of our send arrives and must not add a row
+    expect(await rows(h, 'select message_direction, origin, campaign_id, body, delivery_status, platform_origin, "from" from conversations_log where message_id = ?', [sent.messageId])).toEqual([
+      { message_direction: 'outbound', origin: 'campaign', campaign_id: campaignId, body: '¡Ofertas!', delivery_status: 'sent', platform_origin: 'baileys', from: '34600000001' },
+    ]);
+  });
+
+  it('sends documents and images from a path and logs their type and caption', async () => {
+    const doc = await h.services.outbound.send('34600000002', { kind: 'document', path: '/tmp/informe.pdf', fileName: 'informe.pdf', mimetype: 'application/pdf', caption: 'Tu informe' }, { origin: 'command' });
+    expect(h.sent.at(-1)!.content).toMatchObject({ document: { url: '/tmp/informe.pdf' }, fileName: 'informe.pdf', mimetype: 'application/pdf', caption: 'Tu informe' });
+    const img = await h.services.outbound.send('34600000002', { kind: 'image', buffer: Buffer.from('png'), mimetype: 'image/png' }, { origin: 'api' });
+    expect((h.sent.at(-1)!.content.image as { url: string }).url).toMatch(/replay-outbox\/.+\.png$/);
+    const logged = await rows(h, 'select message_id, message_type, body, origin from conversations_log order by id');
+    expect(logged).toEqual([
+      { message_id: doc.messageId, message_type: 'document', body: 'Tu informe', origin: 'command' },
+      { message_id: img.messageId, message_type: 'image', body: null, origin: 'api' },
+    ]);
+  });
+
+  it('logs a failed send as failed with the reason, and rethrows', async () => {
+    h.socket.sendMessage = async () => {
+      throw new Error('socket closed');
+    };
+    await expect(h.services.outbound.send('34600000003', { kind: 'text', text: 'hola' }, { origin: 'api' })).rejects.toThrow('socket closed');
+    expect(await rows(h, 'select delivery_status, failure_reason, origin from conversations_log')).toEqual([{ delivery_status: 'failed', failure_reason: 'socket closed', origin: 'api' }]);
+  });
+
+  it('refuses an invalid recipient with a Spanish message, and says when WhatsApp is not connected', async () => {
+    await expect(h.services.outbound.send('hola', { kind: 'text', text: 'x' }, { origin: 'api' })).rejects.toThrow(/no es un número de WhatsApp válido/);
+    h.services.setTransport(null);
+    await expect(h.services.outbound.send('34600000003', { kind: 'text', text: 'x' }, { origin: 'api' })).rejects.toMatchObject({ code: 'TRANSPORT_UNAVAILABLE', status: 503 });
+  });
+});
