@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { text, type Reply } from '../../../transport/types.ts';
+import { t } from '../../../shared/i18n/index.ts';
+import { ConflictError, ValidationError } from '../../../shared/errors.ts';
+import { Usuario } from '../../identity/usuario.entity.ts';
+import { setPassword, zPassword } from '../../identity/auth.service.ts';
+import { defineCommand, defineSubcommand } from '../registry.ts';
+import { generateTotpSecret, loadTotpSecret, totpQrPng, totpUri, verifyTotp } from '../totp.ts';
+
+/**
+ * `/seguridad totp [código]` enrols an authenticator app (QR first, then a first code to
+ * activate); `/seguridad clave <contraseña>` sets the password for the HTTP API. Both act on
+ * the caller's own account only.
+ */
+export const seguridadCommand = defineCommand({
+  name: 'seguridad',
+  aliases: ['security', 'mfa'],
+  description: 'Tu segundo factor (TOTP) y tu contraseña de la API',
+  subcommands: [
+    defineSubcommand({
+      name: 'totp',
+      aliases: ['2fa', 'autenticador'],
+      description: 'Activa tu app de autenticación: envía el QR y luego confirma con un primer código',
+      permission: null,
+      params: ['codigo'],
+      secretArgs: ['codigo'],
+      args: z.object({ codigo: z.string().trim().max(20).optional() }).strict(),
+      usage: '/seguridad totp [código]',
+      examples: ['/seguridad totp', '/seguridad totp 492039'],
+      async run({ em, caller, args, now }): Promise<Reply[]> {
+        const userId = caller.userId!;
+        const current = await loadTotpSecret(em, userId);
+        if (current.enabled) throw new ConflictError(t('admin.totp.already'));
+        const user = await em.findOneOrFail(Usuario, { id: userId });
+        if (!args.codigo) {
+          const secret = generateTotpSecret();
+          user.totpSecret = secret;
+          user.totpEnabledAt = null;
+          await em.flush();
+          const png = await totpQrPng(totpUri(caller.phone, secret));
+          // QR only: a text copy of the secret would be kept in the conversation log.
+          return [{ kind: 'image', buffer: png, mimetype: 'image/png', caption: t('admin.totp.qr_caption') }];
+        }
+        if (!current.secret) throw new ValidationError(t('admin.totp.enrol_first'));
+        if (!verifyTotp(args.codigo, current.secret, now)) throw new ValidationError(t('admin.totp.wrong'), undefined, 'TOTP_WRONG');
+        user.totpEnabledAt = now;
+        await em.flush();
+        return [text(t('admin.totp.enabled'))];
+      },
+    }),
+    defineSubcommand({
+      name: 'clave',
+      aliases: ['password', 'contrasena', 'pass'],
+      description: 'Define tu contraseña para entrar en la API (nunca se repite ni se guarda en claro)',
+      permission: null,
+      rawArgs: true,
+      params: ['contraseña'],
+      secretArgs: ['contraseña'],
+      args: z.object({ contraseña: zPassword }).strict(),
+      usage: '/seguridad clave <contraseña>',
+      examples: ['/seguridad clave una frase larga y secreta'],
+      target: () => null,
+      async run({ em, caller, args, services }) {
+        await setPassword(em, caller.userId!, args.contraseña, services.deps.config.BCRYPT_COST);
+        return [text(t('admin.password.set'))];
+      },
+    }),
+  ],
+});

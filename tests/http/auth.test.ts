@@ -1,0 +1,186 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTestOrm, type TestOrm } from '../helpers/db.ts';
+import { createServices, type Services } from '../../src/services.ts';
+import { buildServer } from '../../src/http/server.ts';
+import { requirePermission } from '../../src/http/auth.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { withEm } from '../../src/db/orm.ts';
+import { grantRole } from '../../src/modules/identity/identity.service.ts';
+import { setPassword } from '../../src/modules/identity/auth.service.ts';
+import { Usuario } from '../../src/modules/identity/usuario.entity.ts';
+import { AuditLog } from '../../src/modules/identity/audit-log.entity.ts';
+import { generateTotpSecret, totpCodeAt } from '../../src/modules/admin/totp.ts';
+
+const ADMIN = '34600000002';
+const VIEWER = '34600000006';
+const CUSTOMER = '34699999999';
+const TOTP_USER = '34600000007';
+const PASSWORD = 'correct horse battery';
+
+async function setup(env: Record<string, string>) {
+  const db = await createTestOrm('sqlite', { env: { JWT_SECRET: 'x'.repeat(40), ...env } });
+  const clock = new ManualClock(new Date());
+  const services = createServices({ config: db.config, logger: silentLogger(), orm: db.orm, clock });
+  const app = await buildServer({ config: db.config, logger: silentLogger(), orm: db.orm, services });
+  // A protected sample route, exactly as other /api plugins use the exported guard.
+  app.get('/api/test/audit', { preHandler: requirePermission('audit.read') }, async (req) => ({ ok: true, phone: req.caller!.phone }));
+  await app.ready();
+  const user = (phone: string, role: string, password = PASSWORD) =>
+    withEm(db.orm, async (em) => {
+      const u = await grantRole(em, phone, role);
+      await setPassword(em, u.id, password, 10);
+      return u;
+    });
+  return { db, clock, services, app, user };
+}
+
+describe('HTTP login and API guards', () => {
+  let db: TestOrm;
+  let app: FastifyInstance;
+  let clock: ManualClock;
+  let services: Services;
+  let totpSecret: string;
+  beforeAll(async () => {
+    const s = await setup({ AUTH_MAX_FAILED_LOGINS: '3', AUTH_LOCKOUT: '15m', AUTH_RATE_LIMIT: '1000' });
+    ({ db, app, clock, services } = s);
+    await s.user(ADMIN, 'admin');
+    await s.user(VIEWER, 'viewer');
+    await s.user(CUSTOMER, 'client');
+    const u = await s.user(TOTP_USER, 'manager');
+    totpSecret = generateTotpSecret();
+    await withEm(db.orm, async (em) => {
+      const row = await em.findOneOrFail(Usuario, { id: u.id });
+      row.totpSecret = totpSecret;
+      row.totpEnabledAt = new Date();
+      await em.flush();
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.cleanup();
+  });
+
+  const login = (body: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/auth/login', payload: body });
+  const me = (token: string) => app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+  const userRow = (phone: string) => withEm(db.orm, (em) => em.findOneOrFail(Usuario, { phoneNumber: phone }));
+  const lastAudit = () => withEm(db.orm, (em) => em.findOneOrFail(AuditLog, { action: { $ne: '' } }, { orderBy: { id: 'desc' } }));
+
+  it('logs in with phone and password, returning a JWT with its expiry, and records the login', async () => {
+    const res = await login({ phone: '+34 600 000 002', password: PASSWORD });
+    expect(res.statusCode).toBe(200);
+    const { token, expiresAt } = res.json();
+    const ttl = new Date(expiresAt).getTime() - Date.now();
+    expect(ttl).toBeGreaterThan(12 * 3_600_000 - 60_000);
+    expect(ttl).toBeLessThanOrEqual(12 * 3_600_000);
+    const who = await me(token);
+    expect(who.statusCode).toBe(200);
+    expect(who.json()).toMatchObject({ phone: ADMIN, role: 'admin', level: 80 });
+    expect(who.json().permissions).toContain('audit.read');
+    const row = await userRow(ADMIN);
+    expect(row.loginCount).toBe(1);
+    expect(row.lastLogin).toEqual(clock.now());
+    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'success', channel: 'http', actorPhone: ADMIN });
+  });
+
+  it('answers a wrong password and an unknown phone identically', async () => {
+    const wrong = await login({ phone: ADMIN, password: 'nope' });
+    const unknown = await login({ phone: '34611111111', password: 'nope' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: 'Teléfono o contraseña incorrectos.' } });
+    expect(unknown.json()).toEqual(wrong.json());
+    expect((await userRow(ADMIN)).failedLoginCount).toBe(1);
+    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'failure', details: { reason: 'unknown_user' } });
+    // A success resets the counter.
+    expect((await login({ phone: ADMIN, password: PASSWORD })).statusCode).toBe(200);
+    expect((await userRow(ADMIN)).failedLoginCount).toBe(0);
+  });
+
+  it('locks the account after repeated failures, even for the right password, until the lockout ends', async () => {
+    for (let i = 0; i < 2; i++) expect((await login({ phone: VIEWER, password: 'bad' })).statusCode).toBe(401);
+    const third = await login({ phone: VIEWER, password: 'bad' });
+    expect(third.statusCode).toBe(423);
+    expect(third.json().error.code).toBe('ACCOUNT_LOCKED');
+    expect(third.json().error.message).toMatch(/15 minutos/);
+    expect((await userRow(VIEWER)).lockedUntil!.getTime()).toBe(clock.now().getTime() + 15 * 60_000);
+    expect((await login({ phone: VIEWER, password: PASSWORD })).statusCode).toBe(423);
+    clock.advance(15 * 60_000 + 1);
+    expect((await login({ phone: VIEWER, password: PASSWORD })).statusCode).toBe(200);
+  });
+
+  it('requires the TOTP code once enrolled', async () => {
+    const none = await login({ phone: TOTP_USER, password: PASSWORD });
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe('TOTP_REQUIRED');
+    expect((await login({ phone: TOTP_USER, password: PASSWORD, totp: '000000' })).json().error.code).toBe('INVALID_CREDENTIALS');
+    const ok = await login({ phone: TOTP_USER, password: PASSWORD, totp: totpCodeAt(totpSecret, clock.now()) });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('refuses customers and validates the body in Spanish', async () => {
+    const res = await login({ phone: CUSTOMER, password: PASSWORD });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('NOT_STAFF');
+    const bad = await login({ phone: ADMIN });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/falta el campo obligatorio "password"/);
+  });
+
+  it('rejects expired, forged, malformed and missing tokens', async () => {
+    const admin = await userRow(ADMIN);
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    const expired = app.jwt.sign({ sub: String(admin.id), phone: ADMIN, role: 'admin', iat: past - 60, exp: past });
+    const res = await me(expired);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: { code: 'TOKEN_EXPIRED', message: 'Tu sesión ha caducado. Vuelve a iniciar sesión.' } });
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: String(admin.id), phone: ADMIN, role: 'super_admin', exp: past + 7200 })}`;
+    const forged = `${unsigned}.${createHmac('sha256', 'y'.repeat(40)).update(unsigned).digest('base64url')}`;
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: String(admin.id), exp: past + 7200 })}.`;
+    expect((await me(none)).json().error.code).toBe('INVALID_TOKEN');
+    expect((await me(forged)).json().error.code).toBe('INVALID_TOKEN');
+    expect((await me('not-a-token')).json().error.code).toBe('INVALID_TOKEN');
+    const missing = await app.inject({ method: 'GET', url: '/api/auth/me' });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('checks the same permissions as chat on protected routes and audits refusals', async () => {
+    const viewerToken = (await login({ phone: VIEWER, password: PASSWORD })).json().token;
+    const denied = await app.inject({ method: 'GET', url: '/api/test/audit', headers: { authorization: `Bearer ${viewerToken}` } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'No tienes permiso para esto (se necesita audit.read).' } });
+    expect(await lastAudit()).toMatchObject({ action: 'http.denied', outcome: 'denied', actorPhone: VIEWER, target: 'GET /api/test/audit' });
+    const adminToken = (await login({ phone: ADMIN, password: PASSWORD })).json().token;
+    const allowed = await app.inject({ method: 'GET', url: '/api/test/audit', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(allowed.json()).toEqual({ ok: true, phone: ADMIN });
+    // A role change applies to tokens already issued.
+    await withEm(db.orm, (em) => grantRole(em, ADMIN, 'viewer'));
+    services.rbac!.invalidate();
+    expect((await app.inject({ method: 'GET', url: '/api/test/audit', headers: { authorization: `Bearer ${adminToken}` } })).statusCode).toBe(403);
+    await withEm(db.orm, async (em) => {
+      const u = await em.findOneOrFail(Usuario, { phoneNumber: ADMIN });
+      u.accountStatus = 'suspended';
+      await em.flush();
+    });
+    const suspended = await me(adminToken);
+    expect(suspended.statusCode).toBe(403);
+    expect(suspended.json().error.code).toBe('ACCOUNT_SUSPENDED');
+  });
+});
+
+describe('HTTP login rate limit', () => {
+  it('answers 429 past AUTH_RATE_LIMIT attempts per minute from one IP', async () => {
+    const s = await setup({ AUTH_RATE_LIMIT: '3' });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) codes.push((await s.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: ADMIN, password: 'x' } })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await s.app.close();
+      await s.db.cleanup();
+    }
+  });
+});
