@@ -1,11 +1,19 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Orm } from '../db/orm.ts';
-import { pingDb } from '../db/orm.ts';
-import { isAppError } from '../shared/errors.ts';
 import { t } from '../shared/i18n/index.ts';
 import type { Services } from '../services.ts';
+import { createErrorHandler } from './errors.ts';
+import { errorSchema } from './schemas.ts';
+import { installSecurity } from './plugins/security.ts';
+import { installDocs } from './plugins/docs.ts';
+import { healthPlugin } from './plugins/health.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { metaWebhookPlugin } from './plugins/meta-webhook.ts';
+import { authenticate, installAuth, requirePermission } from './auth.ts';
+import { apiPlugin } from './api/index.ts';
+import type { ApiGuards } from './api/guards.ts';
 
 export interface HttpDeps {
   config: Config;
@@ -14,43 +22,39 @@ export interface HttpDeps {
   services: Services;
 }
 
-/** Builds the sidecar without listening, so tests use `inject`. */
+/**
+ * Builds the sidecar without listening, so tests use `inject`. Order matters: security and docs
+ * hook into route registration (rate-limit scoping, OpenAPI collection), so they come first; then
+ * one plugin per concern, each registered explicitly here.
+ */
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config, orm, services } = deps;
   const app = Fastify({
     loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
-    bodyLimit: deps.config.BODY_LIMIT_BYTES,
-    disableRequestLogging: true,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Per-request logs would carry phones in URLs; handlers log what matters, redacted.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 
-  app.setErrorHandler((err, req, reply) => {
-    if (isAppError(err)) {
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
-    }
-    const e = err as { validation?: unknown; statusCode?: number; code?: string; message: string };
-    if (e.validation) {
-      return reply.status(400).send({ error: { code: 'VALIDATION_ERROR', message: t('common.invalid_input', { detail: e.message }) } });
-    }
-    if (e.statusCode && e.statusCode < 500) {
-      return reply.status(e.statusCode).send({ error: { code: e.code ?? 'BAD_REQUEST', message: e.message } });
-    }
-    req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'INTERNAL', message: t('common.internal_error') } });
-  });
-
-  app.setNotFoundHandler((req, reply) => {
+  app.setErrorHandler(createErrorHandler(config.BODY_LIMIT_BYTES));
+  app.setNotFoundHandler((_req, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: t('common.not_found') } });
   });
+  app.addSchema(errorSchema);
 
-  app.get('/health', async () => {
-    const db = await pingDb(deps.orm);
-    return {
-      status: db ? 'ok' : 'degraded',
-      database: { ok: db, kind: deps.config.db.kind },
-      whatsapp: deps.services.transportState(),
-      uptimeSeconds: Math.round(process.uptime()),
-    };
-  });
+  await installSecurity(app, config);
+  await installDocs(app);
+  // JWT + req.caller + /api/auth/*: before every /api plugin (they use authenticate/requirePermission).
+  await installAuth(app, { config, orm, services });
+
+  await app.register(healthPlugin, { config, orm, services });
+  await app.register(metricsPlugin, { services });
+  await app.register(metaWebhookPlugin, { config, meta: services.meta, metrics: services.metrics });
+
+  const guards: ApiGuards = { authenticate, requirePermission, caller: (req) => req.caller! };
+  await app.register(apiPlugin, { prefix: '/api', config, orm, services, guards });
 
   return app;
 }

@@ -1,0 +1,129 @@
+import type { FastifyInstance } from 'fastify';
+import type { EntityManager } from '@mikro-orm/sql';
+import { Usuario, type IUsuario } from '../../modules/identity/usuario.entity.ts';
+import { ConversationLog } from '../../modules/messaging/conversation-log.entity.ts';
+import { Pedido } from '../../modules/orders/pedido.entity.ts';
+import { ClientFileStorage } from '../../modules/files/client-file-storage.entity.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n/index.ts';
+import { normalizePhone } from '../../shared/phone.ts';
+import { errorRef, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors } from '../schemas.ts';
+import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
+
+/** /api/clients/:phone and its files (metadata; the bytes come from /api/files/:fileId). */
+
+const phoneParam = {
+  type: 'object',
+  properties: { phone: { type: 'string', minLength: 6, maxLength: 32, description: 'Teléfono con prefijo internacional, p. ej. 34600000001 o +34600000001' } },
+  required: ['phone'],
+} as const;
+
+const clientSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    phone: { type: 'string' },
+    nombre: nullableString,
+    email: nullableString,
+    region: nullableString,
+    location: nullableString,
+    user_type: { type: 'string' },
+    role: nullableString,
+    is_active: { type: 'boolean' },
+    account_status: { type: 'string' },
+    marketing_opt_in: { type: 'boolean' },
+    last_message_at: nullableDateTime,
+    created_at: nullableDateTime,
+    counts: { type: 'object', properties: { messages: { type: 'integer' }, orders: { type: 'integer' }, files: { type: 'integer' } } },
+  },
+} as const;
+
+const fileSchema = {
+  type: 'object',
+  properties: {
+    file_id: { type: 'string' },
+    file_type: { type: 'string' },
+    mime_type: nullableString,
+    original_filename: nullableString,
+    file_size: { type: ['integer', 'null'] },
+    checksum_sha256: nullableString,
+    download_status: { type: 'string' },
+    accessed_count: { type: 'integer' },
+    last_accessed: nullableDateTime,
+    created_at: nullableDateTime,
+    download_url: { type: 'string' },
+  },
+} as const;
+
+export async function findClient(em: EntityManager, raw: string): Promise<IUsuario> {
+  const phone = normalizePhone(decodeURIComponent(raw));
+  if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: raw }), undefined, 'INVALID_PHONE');
+  const user = await em.findOne(Usuario, { phoneNumber: phone }, { populate: ['role'] as never });
+  if (!user) throw new NotFoundError(t('http.client_not_found', { phone }), 'CLIENT_NOT_FOUND');
+  return user;
+}
+
+export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Promise<void> {
+  const { guards, orm } = opts;
+
+  app.get('/clients/:phone', {
+    ...protect(guards, 'clients.read'),
+    schema: { tags: ['clients'], summary: 'Ficha de un cliente por teléfono', security: bearer, params: phoneParam, response: { 200: clientSchema, ...protectedErrors, 404: errorRef } },
+  }, async (req) => {
+    const em = emOf(orm);
+    const u = await findClient(em, (req.params as { phone: string }).phone);
+    const [messages, orders, files] = await Promise.all([
+      em.count(ConversationLog, { cliente: u.id } as never),
+      em.count(Pedido, { cliente: u.id } as never),
+      em.count(ClientFileStorage, { cliente: u.id } as never),
+    ]);
+    return {
+      id: u.id,
+      phone: u.phoneNumber,
+      nombre: u.nombre ?? null,
+      email: u.email ?? null,
+      region: u.region ?? null,
+      location: u.location ?? null,
+      user_type: u.userType,
+      role: u.role?.roleName ?? null,
+      is_active: u.isActive,
+      account_status: u.accountStatus,
+      marketing_opt_in: u.marketingOptIn,
+      last_message_at: iso(u.lastMessageAt),
+      created_at: iso(u.createdAt),
+      counts: { messages, orders, files },
+    };
+  });
+
+  app.get('/clients/:phone/files', {
+    ...protect(guards, 'clients.read'),
+    schema: {
+      tags: ['clients'], summary: 'Archivos recibidos de un cliente', security: bearer, params: phoneParam,
+      querystring: { type: 'object', properties: paginationQuery, additionalProperties: false },
+      response: { 200: pageOf(fileSchema), ...protectedErrors, 404: errorRef },
+    },
+  }, async (req) => {
+    const em = emOf(orm);
+    const u = await findClient(em, (req.params as { phone: string }).phone);
+    const q = req.query as { limit: number; offset: number };
+    const [rows, total] = await em.findAndCount(ClientFileStorage, { cliente: u.id } as never, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+    return {
+      items: rows.map((f) => ({
+        file_id: f.fileId,
+        file_type: f.fileType,
+        mime_type: f.mimeType ?? null,
+        original_filename: f.originalFilename ?? null,
+        file_size: f.fileSize ?? null,
+        checksum_sha256: f.checksumSha256 ?? null,
+        download_status: f.downloadStatus,
+        accessed_count: f.accessedCount,
+        last_accessed: iso(f.lastAccessed),
+        created_at: iso(f.createdAt),
+        download_url: `/api/files/${f.fileId}`,
+      })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
+  });
+}

@@ -1,0 +1,51 @@
+import type { ServiceDeps } from '../../services.ts';
+import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import { createGraphClient, type GraphClient } from './graph-client.ts';
+import { createWebhookInbox, type WebhookInboxService } from './webhook-inbox.service.ts';
+import { createInboxWorker, type InboxWorker } from './webhook-worker.ts';
+import { createWebhookProcessor, type EventSink } from './webhook-processor.ts';
+
+/**
+ * The Meta Cloud API module, as `services.meta`: Graph API client, durable webhook inbox and its
+ * in-process worker. The HTTP webhook plugin stores into `inbox` and kicks `worker`; the worker
+ * maps deliveries into normalized events for the ingest pipeline (`sink`).
+ */
+export interface MetaService {
+  graph: GraphClient;
+  inbox: WebhookInboxService;
+  worker: InboxWorker;
+}
+
+export interface MetaServiceOptions {
+  metrics?: MetricsRegistry;
+  sink(): EventSink | null | undefined;
+  /** Test knobs. */
+  staleMs?: number;
+  retryDelayMs?: number;
+  pollMs?: number;
+  graph?: GraphClient;
+}
+
+export function createMetaService(deps: ServiceDeps, opts: MetaServiceOptions): MetaService {
+  const { config, logger, orm, clock } = deps;
+  const graph =
+    opts.graph ??
+    createGraphClient({
+      baseUrl: config.META_GRAPH_URL,
+      accessToken: config.META_ACCESS_TOKEN,
+      phoneNumberId: config.META_PHONE_NUMBER_ID,
+      mediaMaxBytes: config.MEDIA_MAX_BYTES,
+      logger,
+    });
+  const inbox = createWebhookInbox({ orm, clock, staleMs: opts.staleMs, retryDelayMs: opts.retryDelayMs });
+  const processor = createWebhookProcessor({ orm, clock, logger, graph, sink: opts.sink, metrics: opts.metrics });
+  const worker = createInboxWorker({
+    inbox,
+    processBatch: (rows) => processor.processBatch(rows),
+    logger,
+    concurrency: config.db.kind === 'sqlite' ? 1 : 4,
+    pollMs: opts.pollMs,
+    onOutcome: (o, n) => opts.metrics?.webhookProcessed(o, n),
+  });
+  return { graph, inbox, worker };
+}

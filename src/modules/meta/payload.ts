@@ -1,0 +1,90 @@
+/**
+ * The shapes of the WhatsApp Business Account webhook (Graph API v17–v21) that MarIADono reads.
+ * Only the fields used are typed; everything arrives as untrusted JSON, so the mapper checks
+ * each field before using it.
+ */
+
+export interface MetaWebhookBody {
+  object?: string;
+  entry?: MetaEntry[];
+}
+
+export interface MetaEntry {
+  /** The WhatsApp Business Account id. */
+  id?: string;
+  time?: number;
+  changes?: MetaChange[];
+}
+
+export interface MetaChange {
+  field?: string;
+  value?: Record<string, unknown>;
+}
+
+export interface MetaContact {
+  wa_id?: string;
+  profile?: { name?: string };
+}
+
+export interface MetaMedia {
+  id?: string;
+  mime_type?: string;
+  sha256?: string;
+  caption?: string;
+  filename?: string;
+  voice?: boolean;
+  animated?: boolean;
+}
+
+export interface MetaInboundMessage {
+  id?: string;
+  from?: string;
+  timestamp?: string;
+  type?: string;
+  context?: { id?: string; from?: string; forwarded?: boolean };
+  text?: { body?: string };
+  image?: MetaMedia;
+  video?: MetaMedia;
+  audio?: MetaMedia;
+  document?: MetaMedia;
+  sticker?: MetaMedia;
+  reaction?: { message_id?: string; emoji?: string };
+  location?: { latitude?: number; longitude?: number; name?: string; address?: string; url?: string };
+  interactive?: {
+    type?: string;
+    button_reply?: { id?: string; title?: string };
+    list_reply?: { id?: string; title?: string; description?: string };
+    nfm_reply?: { name?: string; body?: string; response_json?: string };
+  };
+  button?: { payload?: string; text?: string };
+  contacts?: Array<{ name?: { formatted_name?: string }; phones?: Array<{ phone?: string; wa_id?: string }> }>;
+  system?: { body?: string; type?: string; wa_id?: string; new_wa_id?: string };
+  referral?: Record<string, unknown>;
+  errors?: Array<{ code?: number; title?: string }>;
+}
+
+export interface MetaStatus {
+  id?: string;
+  status?: string;
+  timestamp?: string;
+  recipient_id?: string;
+  errors?: Array<{ code?: number; title?: string; message?: string; error_data?: { details?: string } }>;
+  conversation?: Record<string, unknown>;
+  pricing?: Record<string, unknown>;
+  biz_opaque_callback_data?: string;
+}
+
+export interface MetaTemplateStatusUpdate {
+  event?: string;
+  message_template_id?: number | string;
+  message_template_name?: string;
+  message_template_language?: string;
+  reason?: string | null;
+  other_info?: { title?: string; description?: string };
+}
+
+/** The object every WhatsApp webhook carries; anything else is not for us. */
+export const WHATSAPP_OBJECT = 'whatsapp_business_account';
+
+/** Fields whose changes MarIADono processes; other subscribed fields are acknowledged and ignored. */
+export const HANDLED_FIELDS = ['messages', 'message_template_status_update'] as const;

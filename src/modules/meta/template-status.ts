@@ -1,0 +1,94 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { MessageTemplate, type IMessageTemplate } from '../templates/message-template.entity.ts';
+import type { MetaTemplateStatusUpdate } from './payload.ts';
+
+/**
+ * `message_template_status_update` → message_templates. The templates module owns the table; this
+ * only routes Meta's verdict. Meta's events are mapped onto our two columns:
+ * `status` (our lifecycle) and `approval_status_meta` (Meta's verdict).
+ */
+
+export interface TemplateStatusChange {
+  event: string;
+  metaTemplateId: string | null;
+  metaTemplateName: string | null;
+  language: string | null;
+  reason: string | null;
+  /** entry.time (seconds): a late retry of an older event must not undo a newer one. */
+  eventTime: number | null;
+}
+
+type Effect = { status?: IMessageTemplate['status']; approval: IMessageTemplate['approvalStatusMeta']; keepReason?: boolean };
+
+const EFFECTS: Record<string, Effect> = {
+  APPROVED: { status: 'approved', approval: 'approved' },
+  REINSTATED: { status: 'approved', approval: 'approved' },
+  REJECTED: { status: 'rejected', approval: 'rejected', keepReason: true },
+  PENDING: { status: 'pending_approval', approval: 'pending' },
+  IN_APPEAL: { status: 'pending_approval', approval: 'pending' },
+  // Paused/locked templates may come back (quality recovers): our lifecycle status is kept, only
+  // Meta's verdict says they cannot be sent right now.
+  PAUSED: { approval: 'disabled', keepReason: true },
+  LOCKED: { approval: 'disabled', keepReason: true },
+  DISABLED: { status: 'archived', approval: 'disabled', keepReason: true },
+  PENDING_DELETION: { status: 'archived', approval: 'disabled' },
+  DELETED: { status: 'archived', approval: 'disabled' },
+};
+
+export function parseTemplateStatus(value: MetaTemplateStatusUpdate, entryTime?: number): TemplateStatusChange | null {
+  const event = typeof value.event === 'string' ? value.event.toUpperCase() : null;
+  if (!event) return null;
+  const id = value.message_template_id;
+  const reason = value.reason && value.reason !== 'NONE' ? value.reason : (value.other_info?.description ?? value.other_info?.title ?? null);
+  return {
+    event,
+    metaTemplateId: typeof id === 'number' || (typeof id === 'string' && id) ? String(id) : null,
+    metaTemplateName: typeof value.message_template_name === 'string' ? value.message_template_name : null,
+    language: typeof value.message_template_language === 'string' ? value.message_template_language : null,
+    reason,
+    eventTime: typeof entryTime === 'number' && Number.isFinite(entryTime) ? entryTime : null,
+  };
+}
+
+/** Events that carry no status change (FLAGGED is a quality warning) map to null. */
+export function templateEffect(event: string): Effect | null {
+  return EFFECTS[event] ?? null;
+}
+
+/**
+ * Applies the change; idempotent (the same event twice leaves the same row). Returns the number of
+ * templates updated: 0 when no local template matches (a template created in Meta's UI only).
+ */
+export async function applyTemplateStatus(em: EntityManager, change: TemplateStatusChange, now: Date): Promise<number> {
+  const effect = templateEffect(change.event);
+  if (!effect) return 0;
+  const or: Array<Record<string, unknown>> = [];
+  if (change.metaTemplateId) or.push({ metaTemplateId: change.metaTemplateId });
+  if (change.metaTemplateName) or.push({ metaTemplateName: change.metaTemplateName }, { templateName: change.metaTemplateName });
+  if (!or.length) return 0;
+  const where: Record<string, unknown> = { $or: or };
+  // Meta names one template per language; ours carries its language_code.
+  if (change.language && !change.metaTemplateId) where.languageCode = change.language;
+  let rows = await em.find(MessageTemplate, where as never);
+  if (!rows.length && where.languageCode) rows = await em.find(MessageTemplate, { $or: or } as never);
+  let updated = 0;
+  for (const tpl of rows) {
+    const seen = (tpl.metaResponseData as { eventTime?: number } | null)?.eventTime;
+    if (change.eventTime !== null && typeof seen === 'number' && seen > change.eventTime) continue;
+    updated++;
+    if (effect.status) tpl.status = effect.status;
+    tpl.approvalStatusMeta = effect.approval;
+    if (change.metaTemplateId && !tpl.metaTemplateId) tpl.metaTemplateId = change.metaTemplateId;
+    tpl.rejectionReason = effect.keepReason ? change.reason : effect.approval === 'approved' ? null : tpl.rejectionReason;
+    if (effect.approval === 'approved' && !tpl.approvalDate) tpl.approvalDate = now;
+    tpl.metaResponseData = {
+      event: change.event,
+      reason: change.reason,
+      language: change.language,
+      eventTime: change.eventTime,
+      at: now.toISOString(),
+    };
+  }
+  await em.flush();
+  return updated;
+}
