@@ -96,6 +96,15 @@ const schema = z.object({
   ALLOW_GROUP_COMMANDS: boolish.default(false),
   CORS_ORIGINS: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** HTTP login: wrong passwords (or TOTP codes) in a row before the account is locked. */
+  AUTH_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).max(100).default(5),
+  AUTH_LOCKOUT: duration('AUTH_LOCKOUT').default(15 * 60_000),
+  /** bcrypt work factor for staff passwords (each +1 doubles the time; 12 ≈ 250 ms). */
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
+  /** Requests per minute per IP on /api/auth/* (0 = no limit). */
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
+  /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
+  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
 });
 
 type Raw = z.infer<typeof schema>;

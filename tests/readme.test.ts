@@ -28,3 +28,12 @@ describe('README', () => {
     }
   });
 });
+
+describe('README admin command reference', () => {
+  it('matches the command registry', async () => {
+    const { renderCommandReferenceMarkdown } = await import('../src/modules/admin/docs.ts');
+    const { createRegistry } = await import('../src/modules/admin/registry.ts');
+    const { commandDefs } = await import('../src/modules/admin/commands/index.ts');
+    expect(readme).toContain(renderCommandReferenceMarkdown(createRegistry(commandDefs)));
+  });
+});

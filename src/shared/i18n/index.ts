@@ -1,12 +1,14 @@
 import { common } from './es/common.ts';
 import { http } from './es/http.ts';
+import { admin } from './es/admin.ts';
+import { flows } from './es/flows.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
  * contributes a part (./es/<domain>.ts); keys are `<domain>.<name>`. `{name}` placeholders are
  * filled from `vars`.
  */
-const catalog: Record<string, string> = { ...common, ...http };
+const catalog: Record<string, string> = { ...common, ...http, ...admin, ...flows };
 
 /** Registers a catalog part; duplicate keys are a programming error. */
 export function registerMessages(part: Record<string, string>): void {
