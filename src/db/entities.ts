@@ -41,18 +41,6 @@ import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 
-export {
-  Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
-  ConversationLog, MessageChannel, ChannelStatistic,
-  Pedido,
-  ClientFileStorage, ClientConversationArchive,
-  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
-  Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
-  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
-  SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
-  WebhookInbox,
-};
-
 /** The explicit entity list: every table MarIADono owns (33 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,

@@ -4,6 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import type { BaileysEventEmitter, BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
 import type { Logger } from '../logger.ts';
 import { classifyContent } from './message-content.ts';
+import { REPLAY_EVENT_TYPES } from './replay/events-file.ts';
 
 /**
  * RECORD_EVENTS: appends the raw socket events, in the replay format, so a live session can be
@@ -12,16 +13,10 @@ import { classifyContent } from './message-content.ts';
  * connection errors are not recorded (a QR is a pairing secret).
  */
 
-export const RECORDED_EVENTS = [
-  'messages.upsert',
-  'messages.update',
-  'message-receipt.update',
-  'groups.upsert',
-  'groups.update',
-  'group-participants.update',
-  'contacts.upsert',
-  'lid-mapping.update',
-] as const satisfies ReadonlyArray<keyof BaileysEventMap>;
+/** Every replayable event but `connection.update` (it can carry QR codes, a pairing secret). */
+export const RECORDED_EVENTS = REPLAY_EVENT_TYPES.filter(
+  (t): t is Exclude<(typeof REPLAY_EVENT_TYPES)[number], 'connection.update'> => t !== 'connection.update',
+) satisfies ReadonlyArray<keyof BaileysEventMap>;
 
 /** JSON for Baileys objects: protobuf instances via their toJSON, bytes as base64, longs as numbers. */
 export function toReplayJson(value: unknown): string {

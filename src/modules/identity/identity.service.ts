@@ -6,7 +6,7 @@ import { normalizePhone } from '../../shared/phone.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 
 /** User type that goes with a staff role (usuarios.user_type), for reporting. */
-const USER_TYPE_FOR_ROLE: Record<RoleName, IUsuario['userType']> = {
+export const USER_TYPE_FOR_ROLE: Record<RoleName, IUsuario['userType']> = {
   super_admin: 'admin',
   admin: 'admin',
   manager: 'admin',

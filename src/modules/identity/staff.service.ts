@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { Usuario, type IUsuario } from './usuario.entity.ts';
-import { findRole, findUserByPhone, ensureUser } from './identity.service.ts';
+import { findRole, findUserByPhone, ensureUser, USER_TYPE_FOR_ROLE } from './identity.service.ts';
+import type { RoleName } from './permissions.ts';
 import type { Caller, RbacService, RoleInfo } from './rbac.service.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
@@ -12,14 +13,6 @@ import { t } from '../../shared/i18n/index.ts';
  */
 
 const SUPER_ADMIN = 'super_admin';
-const USER_TYPE: Record<string, IUsuario['userType']> = {
-  super_admin: 'admin',
-  admin: 'admin',
-  manager: 'admin',
-  agent: 'agent',
-  analyst: 'analyst',
-  viewer: 'analyst',
-};
 
 export async function countActiveSuperAdmins(em: EntityManager): Promise<number> {
   return em.count(Usuario, { role: { roleName: SUPER_ADMIN }, isActive: true, accountStatus: 'active' });
@@ -71,7 +64,7 @@ export async function applyRoleChange(
   const plan = await planRoleChange(em, rbac, caller, phone, roleName);
   const user = plan.target ?? (await ensureUser(em, phone)).user;
   user.role = await findRole(em, plan.to.name);
-  user.userType = USER_TYPE[plan.to.name] ?? 'client';
+  user.userType = USER_TYPE_FOR_ROLE[plan.to.name as RoleName] ?? 'client';
   await em.flush();
   rbac.invalidate();
   return { ...plan, target: user };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { raw } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -67,7 +67,6 @@ export function createWebhookInbox(opts: InboxOptions): WebhookInboxService {
     },
 
     async claim(limit) {
-      const e = em();
       const now = opts.clock.now();
       const claimable = {
         $or: [
@@ -76,16 +75,21 @@ export function createWebhookInbox(opts: InboxOptions): WebhookInboxService {
           { status: 'processing', processedAt: { $lt: new Date(now.getTime() - staleMs) } },
         ],
       };
-      const oldest = e.createQueryBuilder(WebhookInbox, 'c').select('c.id').where(claimable as never).orderBy({ receivedAt: 'asc' }).limit(limit);
-      // One statement claims the batch. The claimable condition is repeated on the outer UPDATE:
-      // on PostgreSQL a row another worker claimed meanwhile fails the re-check and is skipped,
-      // so two workers never get the same delivery.
-      const rows = (await e
-        .createQueryBuilder(WebhookInbox)
-        .update({ status: 'processing', processedAt: now, attempts: raw('attempts + 1') } as never)
-        .where({ $and: [{ id: { $in: oldest } }, claimable] } as never)
-        .returning(['id', 'payload', 'attempts', 'receivedAt'] as never)
-        .execute('all', false)) as unknown as Array<Record<string, unknown>>;
+      const rows = await em().transactional(async (tx) => {
+        const oldest = tx.createQueryBuilder(WebhookInbox, 'c').select('c.id').where(claimable as never).orderBy({ receivedAt: 'asc' }).limit(limit);
+        // PostgreSQL: concurrent claimers skip rows another worker is claiming (FOR UPDATE SKIP
+        // LOCKED) instead of queueing behind it and then finding nothing. SQLite has one writer.
+        if (tx.getPlatform().constructor.name === 'PostgreSqlPlatform') oldest.setLockMode(LockMode.PESSIMISTIC_PARTIAL_WRITE);
+        // One statement claims the batch. The claimable condition is repeated on the outer UPDATE:
+        // a row another worker claimed meanwhile fails the re-check and is skipped, so two workers
+        // never get the same delivery.
+        return (await tx
+          .createQueryBuilder(WebhookInbox)
+          .update({ status: 'processing', processedAt: now, attempts: raw('attempts + 1') } as never)
+          .where({ $and: [{ id: { $in: oldest } }, claimable] } as never)
+          .returning(['id', 'payload', 'attempts', 'receivedAt'] as never)
+          .execute('all', false)) as unknown as Array<Record<string, unknown>>;
+      });
       // RETURNING gives no order: keep the oldest first, as Meta sent them.
       return rows
         .map((r) => ({
