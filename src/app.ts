@@ -5,7 +5,7 @@ import { initOrm, withEm, type Orm } from './db/orm.ts';
 import { migrateAndSeed } from './db/seeds.ts';
 import { createServices, type Services } from './services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
-import { grantRole } from './modules/identity/identity.service.ts';
+import { findUserByPhone, grantRole } from './modules/identity/identity.service.ts';
 import { maskPhone } from './shared/phone.ts';
 
 export interface App {
@@ -30,12 +30,17 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
   try {
     const applied = await migrateAndSeed(orm);
     if (applied.length) logger.info({ module: 'db', migrations: applied }, 'migrations applied');
-    await grantAdminPhones(orm, config, logger);
   } catch (err) {
     await orm.close(true);
     throw err;
   }
   const services = createServices({ config, logger, orm, clock });
+  try {
+    await grantAdminPhones(orm, services, config, logger);
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
   let closed = false;
   const app: App = {
     config,
@@ -62,11 +67,25 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
   return app;
 }
 
-/** ADMIN_PHONES are (re)granted super_admin on every boot: start, replay and chat alike. */
-export async function grantAdminPhones(orm: Orm, config: Config, logger: Logger): Promise<void> {
+/**
+ * ADMIN_PHONES are (re)granted super_admin on every boot: start, replay and chat alike. A grant
+ * that changes something is audited; re-confirming an existing super_admin is not (every boot).
+ */
+export async function grantAdminPhones(orm: Orm, services: Services, config: Config, logger: Logger): Promise<void> {
   for (const phone of config.ADMIN_PHONES) {
     await withEm(orm, async (em) => {
+      const before = await findUserByPhone(em, phone);
+      const unchanged = before?.role?.roleName === 'super_admin' && before.isActive && before.accountStatus === 'active';
+      if (unchanged) return;
       const user = await grantRole(em, phone, 'super_admin');
+      await services.audit?.record(em, {
+        actorPhone: null,
+        action: 'boot.admin_phones.grant',
+        target: user.phoneNumber,
+        details: { role: 'super_admin', previousRole: before?.role?.roleName ?? null },
+        outcome: 'success',
+        channel: 'system',
+      });
       logger.info({ module: 'identity', userId: user.id, phone: maskPhone(phone) }, 'ADMIN_PHONES: super_admin granted');
     });
   }

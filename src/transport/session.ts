@@ -134,7 +134,10 @@ export function createSession(deps: SessionDeps) {
         log.warn('WhatsApp closed this session (logged out): the saved session was cleared; scan the new QR code to pair again');
       } else {
         state.set('reconnecting', err?.message ?? `closed (${code ?? 'unknown'})`);
-        log.warn({ code, reason: err?.message }, 'WhatsApp connection closed; reconnecting');
+        log.warn(
+          { code, reason: err?.message, attempt: state.get().reconnects },
+          'WhatsApp unreachable or connection closed; retrying automatically with backoff (the HTTP sidecar stays up)',
+        );
       }
     }
     deps.onConnection?.(u);

@@ -75,7 +75,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
   if (opts.orm) {
     orm = opts.orm;
     services = createServices({ config, logger, orm, clock });
-    await grantAdminPhones(orm, config, logger);
+    await grantAdminPhones(orm, services, config, logger);
   } else {
     app = await bootCore(config, logger, clock);
     orm = app.orm;

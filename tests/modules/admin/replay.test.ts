@@ -94,3 +94,18 @@ describe('admin commands through the replay transport', () => {
     expect(out.join('\n')).toBe(`audit log BROKEN: first broken link at audit_log id ${target.id}: content does not match its hash (the row was edited)`);
   });
 });
+
+describe('ADMIN_PHONES at boot', () => {
+  it('audits a grant that changes a role, and not a re-confirmation on the next boot', async () => {
+    const h = await createTestHarness('sqlite', { env: { ADMIN_PHONES: '+34611111111' } });
+    try {
+      const grants = () => rows<{ target: string; outcome: string; channel: string }>(h, "select target, outcome, channel from audit_log where action = 'boot.admin_phones.grant'");
+      expect(await grants()).toEqual([{ target: '34611111111', outcome: 'success', channel: 'system' }]);
+      const { grantAdminPhones } = await import('../../../src/app.ts');
+      await grantAdminPhones(h.orm, h.services, h.config, silentLogger());
+      expect(await grants()).toHaveLength(1);
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
