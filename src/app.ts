@@ -42,6 +42,9 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
     throw err;
   }
   let closed = false;
+  // Registered first, so it runs last before the ORM closes: whatever the transports and the
+  // webhook worker handed to ingest (writes, retries, media downloads) is finished.
+  closers.push(() => services.ingest.close());
   const app: App = {
     config,
     logger,

@@ -18,7 +18,8 @@ const ALWAYS_REDACT = [
   '*.secret',
   '*.passwordHash',
 ];
-const PII_REDACT = ['phone', 'from', 'to', 'jid', 'body', 'text', '*.phone', '*.from', '*.to', '*.jid', '*.body', '*.text'];
+const PII_KEYS = ['phone', 'from', 'to', 'jid', 'body', 'text', 'remoteJid', 'chatJid', 'senderPhone', 'peerPhone', 'phoneNumber', 'pushName', 'caption'];
+const PII_REDACT = [...PII_KEYS, ...PII_KEYS.map((k) => `*.${k}`)];
 
 export interface LoggerSetup {
   level?: string;
