@@ -16,22 +16,60 @@ const FASTIFY_CODES: Record<string, { code: string; message: (e: FastifyError, m
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: (e) => t('common.invalid_input', { detail: e.message }) },
 };
 
-/** Ajv's messages are English and technical; this names the field and what it expects. */
+const TYPES: Record<string, string> = {
+  integer: 'un número entero', number: 'un número', string: 'texto', boolean: 'true o false', object: 'un objeto JSON', array: 'una lista', null: 'null',
+};
+const FORMATS: Record<string, string> = {
+  uuid: 'un UUID (p. ej. 5b8c5f0e-7c1e-4a7e-9d55-0e6a8f3b1c2d)',
+  'date-time': 'una fecha y hora ISO 8601 (p. ej. 2026-12-01T10:00:00Z)',
+  date: 'una fecha AAAA-MM-DD',
+  email: 'una dirección de correo',
+  uri: 'una URL',
+};
+const PLACES: Record<string, string> = { body: 'el cuerpo', querystring: 'la consulta', params: 'la ruta', headers: 'las cabeceras' };
+
+const typeList = (t: unknown) => String(t).split(',').map((x) => TYPES[x] ?? x).join(' o ');
+
+type AjvError = NonNullable<FastifyError['validation']>[number] & { schemaPath?: string };
+
+/**
+ * Ajv's messages are English and technical; this names the field (and where it was: body,
+ * querystring, params) and what it expects, in Spanish. Every keyword gets a Spanish sentence;
+ * an unknown one still names the field, never leaks Ajv's text.
+ */
 function describeValidation(err: FastifyError): string {
-  const list = (err.validation ?? []).slice(0, 5).map((v) => {
-    const where = `${err.validationContext ?? 'body'}${v.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
+  const place = err.validationContext ?? 'body';
+  const all = (err.validation ?? []) as AjvError[];
+  // anyOf/oneOf report each failed branch too: keep one sentence listing the alternatives.
+  const unions = all.filter((v) => v.keyword === 'anyOf' || v.keyword === 'oneOf');
+  const inUnion = (v: AjvError) => unions.some((u) => u !== v && u.instancePath === v.instancePath && (v.schemaPath ?? '').startsWith(`${u.schemaPath}/`));
+  const list = all.filter((v) => !inUnion(v)).slice(0, 5).map((v) => {
     const p = v.params as Record<string, unknown>;
-    if (v.keyword === 'required') return `falta el campo obligatorio "${String(p.missingProperty)}" (${where})`;
-    if (v.keyword === 'additionalProperties') return `el campo "${String(p.additionalProperty)}" no está permitido (${where})`;
-    if (v.keyword === 'enum') return `${where} debe ser uno de: ${(p.allowedValues as unknown[]).join(', ')}`;
-    if (v.keyword === 'type') return `${where} debe ser de tipo ${String(p.type)}`;
-    if (v.keyword === 'format') return `${where} debe tener formato ${String(p.format)}`;
-    if (v.keyword === 'minLength' || v.keyword === 'maxLength') return `${where}: ${v.keyword === 'minLength' ? 'mínimo' : 'máximo'} ${String(p.limit)} caracteres`;
-    if (v.keyword === 'minimum' || v.keyword === 'maximum') return `${where}: ${v.keyword === 'minimum' ? 'mínimo' : 'máximo'} ${String(p.limit)}`;
-    if (v.keyword === 'pattern') return `${where} no tiene el formato esperado`;
-    return `${where} ${v.message ?? 'no es válido'}`;
+    const path = v.instancePath ? v.instancePath.slice(1).replace(/\//g, '.') : '';
+    const label = path ? `el campo "${path}" (${place})` : (PLACES[place] ?? place);
+    switch (v.keyword) {
+      case 'required': return `falta el campo obligatorio "${[path, String(p.missingProperty)].filter(Boolean).join('.')}" (${place})`;
+      case 'additionalProperties': return `el campo "${[path, String(p.additionalProperty)].filter(Boolean).join('.')}" no está permitido (${place})`;
+      case 'enum': return `${label} debe ser uno de: ${(p.allowedValues as unknown[]).join(', ')}`;
+      case 'const': return `${label} debe ser ${String(p.allowedValue)}`;
+      case 'type': return `${label} debe ser ${typeList(p.type)}`;
+      case 'format': return `${label} debe ser ${FORMATS[String(p.format)] ?? `de formato ${String(p.format)}`}`;
+      case 'minLength': return `${label} debe tener al menos ${String(p.limit)} caracteres`;
+      case 'maxLength': return `${label} debe tener como máximo ${String(p.limit)} caracteres`;
+      case 'minimum': case 'exclusiveMinimum': return `${label} debe ser como mínimo ${String(p.limit)}`;
+      case 'maximum': case 'exclusiveMaximum': return `${label} debe ser como máximo ${String(p.limit)}`;
+      case 'minItems': return `${label} debe tener al menos ${String(p.limit)} elementos`;
+      case 'maxItems': return `${label} debe tener como máximo ${String(p.limit)} elementos`;
+      case 'minProperties': return `${label} debe incluir al menos ${String(p.limit)} campo(s)`;
+      case 'pattern': return `${label} no tiene el formato esperado (patrón ${String(p.pattern)})`;
+      case 'anyOf': case 'oneOf': {
+        const types = all.filter((b) => inUnion(b) && b.instancePath === v.instancePath && b.keyword === 'type').map((b) => typeList((b.params as { type: unknown }).type));
+        return types.length ? `${label} debe ser ${[...new Set(types)].join(' o ')}` : `${label} no tiene un valor válido`;
+      }
+      default: return `${label} no es válido`;
+    }
   });
-  return list.join('; ') || err.message;
+  return list.join('; ') || `revisa ${PLACES[place] ?? place}`;
 }
 
 export function createErrorHandler(bodyLimit: number) {

@@ -34,6 +34,9 @@ export const uuidParam = (name: string) =>
     additionalProperties: false,
   }) as const;
 
+/** For routes that take no query parameters: an unknown one is a clear 400, never silently ignored. */
+export const noQuery = { type: 'object', properties: {}, additionalProperties: false } as const;
+
 export const paginationQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   offset: { type: 'integer', minimum: 0, default: 0 },

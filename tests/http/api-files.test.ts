@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,11 +80,44 @@ describe('GET /api/files/:fileId', () => {
     const unknown = await download('5b8c5f0e-7c1e-4a7e-9d55-0e6a8f3b1c2d');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('FILE_NOT_FOUND');
+    expect((await auditFor('5b8c5f0e-7c1e-4a7e-9d55-0e6a8f3b1c2d'))[0]).toMatchObject({ outcome: 'failure', details: { reason: 'unknown_id' } });
     const { fileId } = await makeFile({ write: false });
     const missing = await download(fileId);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toMatchObject({ code: 'FILE_MISSING', message: expect.stringContaining('ya no está disponible') });
     expect((await auditFor(fileId))[0]).toMatchObject({ outcome: 'failure', details: { reason: 'missing_on_disk', clienteId: clientId } });
+  });
+
+  it('answers 404 (audited, never 500) when the stored path is a directory, a dangling link or a file deleted after the row', async () => {
+    const dirRel = `clients/client_${clientId}/documents`;
+    const danglingRel = `clients/client_${clientId}/documents/gone-${randomBytes(4).toString('hex')}.pdf`;
+    symlinkSync(join(srv.config.STORAGE_DIR, `clients/client_${clientId}/nowhere.pdf`), join(srv.config.STORAGE_DIR, danglingRel));
+    const deleted = await makeFile();
+    const row = await fork(srv.orm).findOneOrFail(ClientFileStorage, { fileId: deleted.fileId });
+    rmSync(join(srv.config.STORAGE_DIR, row.filePath));
+    const ids = [(await makeFile({ rel: dirRel, write: false })).fileId, (await makeFile({ rel: danglingRel, write: false })).fileId, deleted.fileId];
+    for (const fileId of ids) {
+      const res = await download(fileId);
+      expect(res.statusCode, fileId).toBe(404);
+      expect(res.json().error).toMatchObject({ code: 'FILE_MISSING', message: expect.stringContaining('ya no está disponible') });
+      expect((await auditFor(fileId))[0]).toMatchObject({ outcome: 'failure', details: { reason: 'missing_on_disk' } });
+      expect((await fork(srv.orm).findOneOrFail(ClientFileStorage, { fileId })).accessedCount).toBe(0);
+    }
+  });
+
+  it('refuses traversal in the URL: the id must be a UUID, or the route does not match', async () => {
+    const cases: Array<[string, number]> = [
+      ['/api/files/..%2F..%2Fetc%2Fpasswd', 400],
+      ['/api/files/5b8c5f0e-7c1e-4a7e-9d55-0e6a8f3b1c2d%00.pdf', 400],
+      ['/api/files/%2e%2e', 404],
+      ['/api/files/../../etc/passwd', 404],
+    ];
+    for (const [url, status] of cases) {
+      const res = await srv.app.inject({ method: 'GET', url, headers: bearer(agent.token) });
+      expect(res.statusCode, url).toBe(status);
+      expect(res.json().error.code).toBe(status === 400 ? 'VALIDATION_ERROR' : 'NOT_FOUND');
+      expect(res.body).not.toContain('root:');
+    }
   });
 
   it('refuses a stored path that escapes STORAGE_DIR (../, absolute, symlink out) with 403 and audits it', async () => {

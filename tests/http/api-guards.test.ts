@@ -97,7 +97,7 @@ describe('/api validation', () => {
       ['POST', '/api/campaigns', { campaign_type: 'broadcast' }, /campaign_name/],
       ['POST', '/api/campaigns', { campaign_name: 'x', campaign_type: 'spam' }, /broadcast, drip/],
       ['POST', '/api/campaigns', { campaign_name: 'x', campaign_type: 'broadcast', extra: 1 }, /extra/],
-      ['GET', '/api/campaigns/not-a-uuid', undefined, /uuid/],
+      ['GET', '/api/campaigns/not-a-uuid', undefined, /UUID/],
       ['GET', '/api/campaigns?limit=100000', undefined, /500/],
       ['POST', '/api/pedidos', { phone: '34600000001' }, /total/],
     ];

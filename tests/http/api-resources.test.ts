@@ -73,9 +73,11 @@ describe('/api/clients/:phone', () => {
   });
 
   it('explains a bad phone (400) and an unknown one (404) in Spanish', async () => {
-    const bad = await get('/api/clients/abcdefg');
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().error).toMatchObject({ code: 'INVALID_PHONE', message: expect.stringContaining('formato internacional') });
+    for (const url of ['/api/clients/abcdefg', '/api/clients/%25E0%25A4%25A']) {
+      const bad = await get(url);
+      expect(bad.statusCode, url).toBe(400);
+      expect(bad.json().error).toMatchObject({ code: 'INVALID_PHONE', message: expect.stringContaining('formato internacional') });
+    }
     const unknown = await get('/api/clients/34699111222');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.message).toBe('No hay ningún cliente con el teléfono 34699111222.');

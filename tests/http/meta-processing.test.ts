@@ -101,6 +101,16 @@ describe('inbound Cloud API messages', () => {
   });
 });
 
+describe('text no database accepts', () => {
+  it('replaces NUL characters and lone surrogates (PostgreSQL refuses them; they end SQLite statements) and logs the rest', async () => {
+    const raw = '{"object":"whatsapp_business_account","entry":[{"id":"1","time":1800000000,"changes":[{"field":"messages","value":{"contacts":[{"wa_id":"34611000040","profile":{"name":"Ze\\u0000ta"}}],"messages":[{"from":"34611000040","id":"wamid.NUL1","timestamp":"1800000000","type":"text","text":{"body":"a\\u0000b \\ud800 c"}}]}}]}]}';
+    expect(await deliver(raw)).toBe('stored');
+    await settle();
+    expect(await conv('wamid.NUL1')).toMatchObject({ body: 'a\ufffdb \ufffd c' });
+    expect((await fork(srv.orm).findOneOrFail(Usuario, { phoneNumber: '34611000040' })).nombre).toBe('Ze\ufffdta');
+  });
+});
+
 describe('statuses', () => {
   it('moves the outbound conversation, campaign recipient and template usage through sent/delivered/read', async () => {
     await makeOutboundSend(fork(srv.orm), 'wamid.OUT1', '34611000010');
@@ -158,10 +168,11 @@ describe('batches, duplicates and bad changes', () => {
     await settle();
     for (const id of ['wamid.B1', 'wamid.B2', 'wamid.B3']) expect(await conv(id)).not.toBeNull();
     expect((await fork(srv.orm).findOneOrFail(CampaignRecipientLog, { messageId: 'wamid.OUT3' })).sendStatus).toBe('delivered');
-    // The broken change is recorded on the inbox row (retried, then failed), never silently dropped.
-    const rows = await fork(srv.orm).find(WebhookInbox, { lastError: { $like: '%without a value object%' } } as never);
+    // The broken change is recorded on the inbox row with its reason, never silently dropped; it is
+    // not retried (the same bytes would fail the same way).
+    const rows = await fork(srv.orm).find(WebhookInbox, { lastError: { $like: '%entry 0 / change 1: field "messages" without a value object%' } } as never);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(rows[0]).toMatchObject({ status: 'done', attempts: 1 });
   });
 
   it('applies the same event once, whether Meta replays the same bytes or rebatches it in another envelope', async () => {
@@ -177,5 +188,20 @@ describe('batches, duplicates and bad changes', () => {
     expect(await fork(srv.orm).count(ConversationLog, { messageId: 'wamid.ONCE1' })).toBe(1);
     expect(await fork(srv.orm).count(ConversationLog, { messageId: 'wamid.ONCE2' })).toBe(1);
     expect(await fork(srv.orm).count(ConversationLog, { from: '34611000030' })).toBe(2);
+  });
+
+  it('downloads a media message once when Meta re-sends it in another envelope', async () => {
+    const sha = graph.addMedia('MEDIA_TWICE', Buffer.from('bytes of a photo sent twice'), 'image/jpeg');
+    const img = imageMessage({ from: '34611000031', id: 'wamid.IMGTWICE', mediaId: 'MEDIA_TWICE', sha256: sha });
+    await deliver(envelope([messagesChange({ contacts: [{ wa_id: '34611000031', name: 'D' }], messages: [img] })], { time: 1_800_000_300 }));
+    await settle();
+    const calls = () => graph.requests.filter((r) => r.path.includes('MEDIA_TWICE')).length;
+    const first = calls();
+    expect(first).toBeGreaterThan(0);
+    await deliver(multiEntry([[messagesChange({ contacts: [{ wa_id: '34611000031', name: 'D' }], messages: [textMessage({ from: '34611000031' }), img] })]], { time: 1_800_000_400 }));
+    await settle();
+    expect(calls()).toBe(first);
+    expect(await fork(srv.orm).count(ClientFileStorage, { messageId: 'wamid.IMGTWICE' })).toBe(1);
+    expect(await fork(srv.orm).findOneOrFail(ClientFileStorage, { messageId: 'wamid.IMGTWICE' })).toMatchObject({ downloadStatus: 'ok', checksumSha256: sha });
   });
 });

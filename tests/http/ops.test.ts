@@ -21,7 +21,7 @@ describe('GET /health', () => {
       status: 'ok',
       database: { ok: true, kind: 'sqlite' },
       whatsapp: { status: 'disabled' },
-      queue: { webhookInboxPending: 1, inProcess: 0 },
+      queue: { webhookInboxPending: 1, inProcess: 0, ingestQueued: 0, ingestRetrying: 0, mediaPending: 0 },
     });
     srv.services.meta.worker.start();
     await srv.services.meta.worker.drain();
@@ -43,6 +43,7 @@ describe('GET /metrics', () => {
     expect(res.body).toMatch(/^mariadono_webhook_events_total\{source="meta",outcome="stored"\} 1$/m);
     expect(res.body).toMatch(/^mariadono_webhook_events_total\{source="meta",outcome="processed_done"\} 1$/m);
     expect(res.body).toMatch(/^mariadono_webhook_inbox_pending 0$/m);
+    expect(res.body).toMatch(/^mariadono_ingest_queue\{kind="retrying"\} 0$/m);
     expect(res.body).toMatch(/^mariadono_whatsapp_connected\{status="disabled"\} 0$/m);
     expect(res.body).toContain('# TYPE mariadono_dispatch_total counter');
     expect(res.body).toContain('# TYPE mariadono_failures_total counter');

@@ -5,7 +5,7 @@ import { MessageChannel } from '../../modules/messaging/message-channel.entity.t
 import { CustomerSegment } from '../../modules/segments/customer-segment.entity.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { errorRef, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
+import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
 import { assertDateOrder, assertSchedulable, assertTransition, TARGET, type CampaignAction } from './campaign-rules.ts';
 import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
@@ -131,13 +131,13 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
 
   app.get('/campaigns/:id', {
     ...protect(guards, 'campaigns.read'),
-    schema: { tags: ['campaigns'], summary: 'Una campaña', security: bearer, params: uuidParam('id'), response: one },
+    schema: { tags: ['campaigns'], summary: 'Una campaña', security: bearer, params: uuidParam('id'), querystring: noQuery, response: one },
   }, async (req) => campaignJson(await findCampaign(emOf(orm), (req.params as { id: string }).id)));
 
   app.post('/campaigns', {
     ...protect(guards, 'campaigns.create'),
     schema: {
-      tags: ['campaigns'], summary: 'Crear una campaña (en borrador)', security: bearer,
+      tags: ['campaigns'], summary: 'Crear una campaña (en borrador)', security: bearer, querystring: noQuery,
       body: { type: 'object', properties: editable, required: ['campaign_name', 'campaign_type'], additionalProperties: false },
       response: { 201: campaignSchema, ...protectedErrors },
     },
@@ -161,7 +161,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
   app.patch('/campaigns/:id', {
     ...protect(guards, 'campaigns.create'),
     schema: {
-      tags: ['campaigns'], summary: 'Editar una campaña (borrador, programada o en pausa)', security: bearer, params: uuidParam('id'),
+      tags: ['campaigns'], summary: 'Editar una campaña (borrador, programada o en pausa)', security: bearer, params: uuidParam('id'), querystring: noQuery,
       body: { type: 'object', properties: editable, minProperties: 1, additionalProperties: false },
       response: one,
     },
@@ -181,8 +181,12 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
   const transition = (action: Exclude<CampaignAction, 'update'>, summary: string) =>
     app.post(`/campaigns/:id/${action}`, {
       ...protect(guards, 'campaigns.send'),
+      // The body is optional for these actions: a bare POST means `{}`.
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
       schema: {
-        tags: ['campaigns'], summary, security: bearer, params: uuidParam('id'),
+        tags: ['campaigns'], summary, security: bearer, params: uuidParam('id'), querystring: noQuery,
         body: action === 'schedule'
           ? { type: 'object', properties: { start_date: editable.start_date, end_date: editable.end_date }, additionalProperties: false }
           : { type: 'object', additionalProperties: false },

@@ -7,7 +7,7 @@ import { ClientFileStorage } from '../../modules/files/client-file-storage.entit
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
-import { errorRef, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors } from '../schemas.ts';
+import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors } from '../schemas.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
 /** /api/clients/:phone and its files (metadata; the bytes come from /api/files/:fileId). */
@@ -55,8 +55,17 @@ const fileSchema = {
   },
 } as const;
 
+/** Fastify has decoded the path once; a second, lenient pass accepts "%2B34…" typed twice-encoded. */
+const decodeTwice = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
 export async function findClient(em: EntityManager, raw: string): Promise<IUsuario> {
-  const phone = normalizePhone(decodeURIComponent(raw));
+  const phone = normalizePhone(decodeTwice(raw));
   if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: raw }), undefined, 'INVALID_PHONE');
   const user = await em.findOne(Usuario, { phoneNumber: phone }, { populate: ['role'] as never });
   if (!user) throw new NotFoundError(t('http.client_not_found', { phone }), 'CLIENT_NOT_FOUND');
@@ -68,7 +77,7 @@ export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Prom
 
   app.get('/clients/:phone', {
     ...protect(guards, 'clients.read'),
-    schema: { tags: ['clients'], summary: 'Ficha de un cliente por teléfono', security: bearer, params: phoneParam, response: { 200: clientSchema, ...protectedErrors, 404: errorRef } },
+    schema: { tags: ['clients'], summary: 'Ficha de un cliente por teléfono', security: bearer, params: phoneParam, querystring: noQuery, response: { 200: clientSchema, ...protectedErrors, 404: errorRef } },
   }, async (req) => {
     const em = emOf(orm);
     const u = await findClient(em, (req.params as { phone: string }).phone);

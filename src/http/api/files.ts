@@ -5,7 +5,7 @@ import { Usuario } from '../../modules/identity/usuario.entity.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { errorRef, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
+import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
 import { binaryResponse, sendFile } from './download.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
@@ -51,7 +51,7 @@ export async function fileRoutes(app: FastifyInstance, opts: ApiOptions): Promis
 
   app.get('/files/:fileId', {
     ...protect(guards, 'files.download'),
-    schema: { tags: ['clients'], summary: 'Descargar un archivo de cliente (auditado)', security: bearer, params: uuidParam('fileId'), response: { 200: binaryResponse, ...downloadErrors } },
+    schema: { tags: ['clients'], summary: 'Descargar un archivo de cliente (auditado)', security: bearer, params: uuidParam('fileId'), querystring: noQuery, response: { 200: binaryResponse, ...downloadErrors } },
   }, async (req, reply) => {
     const file = await access.openClientFile(emOf(orm), guards.caller(req), (req.params as { fileId: string }).fileId);
     return sendFile(reply, file);
@@ -86,7 +86,7 @@ export async function fileRoutes(app: FastifyInstance, opts: ApiOptions): Promis
 
   app.get('/reports/:id/download', {
     ...protect(guards, 'reports.view'),
-    schema: { tags: ['reports'], summary: 'Descargar el archivo de un informe (auditado)', security: bearer, params: uuidParam('id'), response: { 200: binaryResponse, ...downloadErrors } },
+    schema: { tags: ['reports'], summary: 'Descargar el archivo de un informe (auditado)', security: bearer, params: uuidParam('id'), querystring: noQuery, response: { 200: binaryResponse, ...downloadErrors } },
   }, async (req, reply) => {
     const file = await access.openReport(emOf(orm), guards.caller(req), (req.params as { id: string }).id);
     return sendFile(reply, file);

@@ -27,9 +27,13 @@ export interface ApiOptions {
   guards: ApiGuards;
 }
 
-/** Route options for a protected route: JWT authentication, then the permission check. */
+/**
+ * Route options for a protected route: JWT authentication, then the permission check, both on
+ * `onRequest` — before the body is even read — so an anonymous or unauthorized caller gets its
+ * 401/403 whatever it sent, and never makes the server parse or validate a body.
+ */
 export function protect(guards: ApiGuards, permission: string) {
-  return { preHandler: [guards.authenticate, guards.requirePermission(permission)] };
+  return { onRequest: [guards.authenticate, guards.requirePermission(permission) as PreHandler] };
 }
 
 export const bearer = [{ bearerAuth: [] as string[] }];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ORDER_STATES, type IPedido } from '../../modules/orders/pedido.entity.ts';
 import { recordOrder } from '../../modules/orders/orders.service.ts';
-import { errorRef, nullableDateTime, nullableString, protectedErrors } from '../schemas.ts';
+import { errorRef, noQuery, nullableDateTime, nullableString, protectedErrors } from '../schemas.ts';
 import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
 /** POST /api/pedidos: a shop or POS records an order; idempotent on external_ref. */
@@ -44,7 +44,7 @@ export async function orderRoutes(app: FastifyInstance, opts: ApiOptions): Promi
   app.post('/pedidos', {
     ...protect(guards, 'orders.create'),
     schema: {
-      tags: ['orders'], summary: 'Registrar un pedido de un cliente (crea el cliente si es nuevo)', security: bearer,
+      tags: ['orders'], summary: 'Registrar un pedido de un cliente (crea el cliente si es nuevo)', security: bearer, querystring: noQuery,
       body: {
         type: 'object',
         properties: {

@@ -4,7 +4,7 @@ import { TemplateButton } from '../../modules/templates/template-button.entity.t
 import { TemplateVariable } from '../../modules/templates/template-variable.entity.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { errorRef, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
+import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
 /** /api/templates: list and get (with variables and buttons). Read-only here; the templates module edits. */
@@ -91,7 +91,7 @@ export async function templateRoutes(app: FastifyInstance, opts: ApiOptions): Pr
 
   app.get('/templates/:id', {
     ...protect(guards, 'templates.read'),
-    schema: { tags: ['templates'], summary: 'Una plantilla con sus variables y botones', security: bearer, params: uuidParam('id'), response: { 200: templateSchema, ...protectedErrors, 404: errorRef } },
+    schema: { tags: ['templates'], summary: 'Una plantilla con sus variables y botones', security: bearer, params: uuidParam('id'), querystring: noQuery, response: { 200: templateSchema, ...protectedErrors, 404: errorRef } },
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     const em = emOf(orm);

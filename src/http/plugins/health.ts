@@ -6,7 +6,8 @@ import type { Services } from '../../services.ts';
 
 /**
  * GET /health: database ping, WhatsApp connection state and queue depth (webhook deliveries stored
- * but not processed yet + tasks in this process). 200 when the database answers, 503 otherwise,
+ * but not processed yet, deliveries being processed here, ingest writes queued or retrying, media
+ * downloads pending). 200 when the database answers, 503 otherwise,
  * so a load balancer or systemd watchdog can act on the status code alone.
  */
 export async function healthPlugin(app: FastifyInstance, opts: { config: Config; orm: Orm; services: Services }): Promise<void> {
@@ -26,7 +27,13 @@ export async function healthPlugin(app: FastifyInstance, opts: { config: Config;
               whatsapp: { type: 'object', additionalProperties: true, properties: { status: { type: 'string' }, since: { type: 'string' } } },
               queue: {
                 type: 'object',
-                properties: { webhookInboxPending: { type: ['integer', 'null'] }, inProcess: { type: 'integer' } },
+                properties: {
+                  webhookInboxPending: { type: ['integer', 'null'] },
+                  inProcess: { type: 'integer' },
+                  ingestQueued: { type: 'integer' },
+                  ingestRetrying: { type: 'integer' },
+                  mediaPending: { type: 'integer' },
+                },
               },
               uptimeSeconds: { type: 'integer' },
             },
@@ -37,12 +44,19 @@ export async function healthPlugin(app: FastifyInstance, opts: { config: Config;
     async (_req, reply) => {
       const db = await pingDb(orm);
       const pending = db ? await services.meta.inbox.pendingCount().catch(() => null) : null;
+      const ingest = services.ingest.stats();
       reply.status(db ? 200 : 503);
       return {
         status: db ? 'ok' : 'degraded',
         database: { ok: db, kind: config.db.kind },
         whatsapp: services.transportState(),
-        queue: { webhookInboxPending: pending, inProcess: services.meta.worker.size() },
+        queue: {
+          webhookInboxPending: pending,
+          inProcess: services.meta.worker.size(),
+          ingestQueued: ingest.queued,
+          ingestRetrying: ingest.retrying,
+          mediaPending: ingest.media,
+        },
         uptimeSeconds: Math.round(process.uptime()),
       };
     },

@@ -1,8 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { MetaService } from '../../modules/meta/meta.service.ts';
 import { classifyEnvelope } from '../../modules/meta/map-payload.ts';
+import { parseWebhookBody } from '../../modules/meta/payload.ts';
 import { dedupeKeyOf, verifySignature } from '../../modules/meta/signature.ts';
 import { AppError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
@@ -22,10 +23,10 @@ export interface MetaWebhookOptions {
   metrics: MetricsRegistry;
 }
 
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes before comparing. */
 function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 export async function metaWebhookPlugin(app: FastifyInstance, opts: MetaWebhookOptions): Promise<void> {
@@ -102,7 +103,7 @@ export async function metaWebhookPlugin(app: FastifyInstance, opts: MetaWebhookO
       }
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = parseWebhookBody(raw);
       } catch (err) {
         metrics.webhook('invalid_json');
         throw new ValidationError(t('http.webhook_invalid_json', { detail: (err as Error).message }), undefined, 'INVALID_JSON');

@@ -15,6 +15,10 @@ export async function metricsPlugin(app: FastifyInstance, opts: { services: Serv
     { value: await services.meta.inbox.pendingCount() },
   ]);
   m.gauge('queue_in_process', 'Tasks queued or running in this process (webhook worker).', () => [{ value: services.meta.worker.size() }]);
+  m.gauge('ingest_queue', 'Ingest work waiting in this process, by kind (queued writes, background retries, media downloads).', () => {
+    const s = services.ingest.stats();
+    return [{ labels: { kind: 'queued' }, value: s.queued }, { labels: { kind: 'retrying' }, value: s.retrying }, { labels: { kind: 'media' }, value: s.media }];
+  });
   m.gauge('whatsapp_connected', 'WhatsApp connection state (1 = open), labelled with the status.', () => {
     const s = services.transportState();
     return [{ labels: { status: s.status }, value: CONNECTED.has(s.status) ? 1 : 0 }];

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { raw } from '@mikro-orm/core';
@@ -42,8 +42,23 @@ export interface FileAccessDeps {
 
 export class PathOutsideStorage extends Error {}
 
-/** Realpath of `rel` if it exists and is a regular file inside the storage root; null if missing. */
-export async function resolveInsideStorage(storageDir: string, rel: string): Promise<string | null> {
+/** An open, regular file inside the storage root. */
+export interface StoredFile {
+  path: string;
+  size: number;
+  handle: FileHandle;
+}
+
+const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+
+/**
+ * Opens `rel` if it is a regular file inside the storage root; null when it is missing (or not a
+ * file). Throws PathOutsideStorage when the path — or a symlink on it — leads outside. The file is
+ * opened (without following a final symlink) and checked through the handle, so a file swapped or
+ * deleted between the check and the download is either refused or a clean "missing", never a
+ * stream error halfway through the answer.
+ */
+export async function openInsideStorage(storageDir: string, rel: string): Promise<StoredFile | null> {
   if (!rel || isAbsolute(rel) || rel.includes('\0')) throw new PathOutsideStorage(`ruta no válida: ${rel}`);
   const root = await realpath(storageDir);
   const candidate = resolve(root, rel);
@@ -51,13 +66,28 @@ export async function resolveInsideStorage(storageDir: string, rel: string): Pro
   let real: string;
   try {
     real = await realpath(candidate);
-  } catch {
-    return null;
+  } catch (err) {
+    if (MISSING.has((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw err;
   }
   // A symlink inside the tree may still point outside it.
   if (!real.startsWith(root + sep)) throw new PathOutsideStorage(`enlace fuera de STORAGE_DIR: ${rel}`);
-  const st = await stat(real);
-  return st.isFile() ? real : null;
+  let handle: FileHandle;
+  try {
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (MISSING.has(code)) return null;
+    // The path became a symlink after realpath looked at it.
+    if (code === 'ELOOP') throw new PathOutsideStorage(`enlace en STORAGE_DIR: ${rel}`);
+    throw err;
+  }
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    return null;
+  }
+  return { path: real, size: st.size, handle };
 }
 
 /**
@@ -78,46 +108,54 @@ export function createFileAccessService(deps: FileAccessDeps) {
     return owner?.role?.permissionLevel ?? 0;
   }
 
-  async function open(em: EntityManager, reader: Reader, kind: 'file' | 'report', id: string, rel: string | null, clienteId: number) {
+  async function openStored(em: EntityManager, reader: Reader, kind: 'file' | 'report', id: string, rel: string | null, clienteId: number): Promise<StoredFile> {
     const action = kind === 'file' ? 'files.download' : 'reports.download';
     const notFound = kind === 'file' ? t('http.file_missing', { id }) : t('http.report_no_file', { id });
     if (!rel) {
       await audit(em, reader, action, id, 'failure', { reason: 'no_file', clienteId });
       throw new NotFoundError(notFound, kind === 'file' ? 'FILE_MISSING' : 'REPORT_NO_FILE');
     }
-    let path: string | null;
+    let file: StoredFile | null;
     try {
-      path = await resolveInsideStorage(deps.storageDir, rel);
+      file = await openInsideStorage(deps.storageDir, rel);
     } catch (err) {
       if (!(err instanceof PathOutsideStorage)) throw err;
       await audit(em, reader, action, id, 'denied', { reason: 'path_outside_storage', clienteId });
       throw new ForbiddenError(t('http.file_forbidden'), 'PATH_OUTSIDE_STORAGE');
     }
-    if (!path) {
+    if (!file) {
       await audit(em, reader, action, id, 'failure', { reason: 'missing_on_disk', clienteId });
       throw new NotFoundError(notFound, kind === 'file' ? 'FILE_MISSING' : 'REPORT_NO_FILE');
     }
-    const size = (await stat(path)).size;
-    return { path, size };
+    return file;
   }
 
   return {
     async openClientFile(em: EntityManager, reader: Reader, fileId: string): Promise<OpenedFile> {
       const file = await em.findOne(ClientFileStorage, { fileId } as never);
-      if (!file) throw new NotFoundError(t('http.file_not_found', { id: fileId }), 'FILE_NOT_FOUND');
+      if (!file) {
+        // Audited too: guessing ids is an access attempt like any other.
+        await audit(em, reader, 'files.download', fileId, 'failure', { reason: 'unknown_id' });
+        throw new NotFoundError(t('http.file_not_found', { id: fileId }), 'FILE_NOT_FOUND');
+      }
       const clienteId = (file.cliente as { id: number }).id;
       if (!mayReadFile(reader, 'files.download', await ownerLevel(em, clienteId), clienteId)) {
         await audit(em, reader, 'files.download', fileId, 'denied', { reason: 'not_allowed', clienteId });
         throw new ForbiddenError(t('http.file_forbidden'), 'FILE_FORBIDDEN');
       }
-      const { path, size } = await open(em, reader, 'file', fileId, file.downloadStatus === 'ok' ? file.filePath : null, clienteId);
-      const now = deps.clock.now();
-      // Atomic increment: concurrent downloads must not lose counts.
-      await em.nativeUpdate(ClientFileStorage, { fileId } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: now } as never);
-      await audit(em, reader, 'files.download', fileId, 'success', { clienteId, size });
+      const { handle, size } = await openStored(em, reader, 'file', fileId, file.downloadStatus === 'ok' ? file.filePath : null, clienteId);
+      try {
+        const now = deps.clock.now();
+        // Atomic increment: concurrent downloads must not lose counts.
+        await em.nativeUpdate(ClientFileStorage, { fileId } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: now } as never);
+        await audit(em, reader, 'files.download', fileId, 'success', { clienteId, size });
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
       const fallback = `archivo-${fileId.slice(0, 8)}.${extensionFor(file.mimeType, file.originalFilename)}`;
       return {
-        stream: createReadStream(path),
+        stream: handle.createReadStream(),
         size,
         mimeType: file.mimeType || 'application/octet-stream',
         fileName: sanitizeFileName(file.originalFilename) ?? fallback,
@@ -128,12 +166,17 @@ export function createFileAccessService(deps: FileAccessDeps) {
       const report = await em.findOne(CustomerReport, { reportId } as never);
       if (!report) throw new NotFoundError(t('http.report_not_found', { id: reportId }), 'REPORT_NOT_FOUND');
       const clienteId = (report.cliente as { id: number }).id;
-      const { path, size } = await open(em, reader, 'report', reportId, report.filePath ?? null, clienteId);
-      await audit(em, reader, 'reports.download', reportId, 'success', { clienteId, size });
+      const { handle, size } = await openStored(em, reader, 'report', reportId, report.filePath ?? null, clienteId);
+      try {
+        await audit(em, reader, 'reports.download', reportId, 'success', { clienteId, size });
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
       const mimes: Record<string, string> = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', json: 'application/json', html: 'text/html; charset=utf-8' };
       const mime = mimes[report.format] ?? 'application/octet-stream';
       const base = sanitizeFileName(report.reportTitle)?.replace(/\.[a-z0-9]{1,5}$/i, '') ?? `informe-${reportId.slice(0, 8)}`;
-      return { stream: createReadStream(path), size, mimeType: mime, fileName: `${base}.${report.format}` };
+      return { stream: handle.createReadStream(), size, mimeType: mime, fileName: `${base}.${report.format}` };
     },
   };
 }

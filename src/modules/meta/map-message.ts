@@ -20,7 +20,9 @@ const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'audio', 'document'
 
 export function toDate(seconds: unknown, now: () => Date): Date {
   const n = typeof seconds === 'string' ? Number(seconds) : typeof seconds === 'number' ? seconds : NaN;
-  return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : now();
+  // Meta sends seconds since the epoch; anything outside 2000–2100 is garbage that would be an
+  // Invalid Date, or a year PostgreSQL refuses, and falls back to the time of processing.
+  return Number.isFinite(n) && n >= 946_684_800 && n < 4_102_444_800 ? new Date(n * 1000) : now();
 }
 
 /** Meta's `sha256` arrives as hex in some API versions and base64 in others; keep hex or nothing. */
@@ -33,14 +35,20 @@ export function normalizeSha256(value: unknown): string | null {
 
 const digitsOnly = (v: unknown): string | null => (typeof v === 'string' && /^\d{6,20}$/.test(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
+/** Ids and labels that go into length-limited columns: too long means not a real Meta value. */
+const short = (v: unknown, max = 255): string | null => (typeof v === 'string' && v.length && v.length <= max ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** Untrusted JSON: anything that is not a plain object reads as an empty one. */
+const obj = <T extends object>(v: unknown): T => (v && typeof v === 'object' && !Array.isArray(v) ? v : {}) as T;
+const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
 function mediaRef(kind: MediaKind, media: MetaMedia, ctx: MapContext): MediaRef | null {
-  const id = str(media.id);
+  const id = short(media.id);
   if (!id) return null;
   return {
     kind,
-    mimetype: str(media.mime_type),
-    fileName: str(media.filename),
+    mimetype: short(media.mime_type, 100),
+    fileName: short(media.filename, 500),
     declaredSize: null,
     expectedSha256: normalizeSha256(media.sha256),
     open: () => ctx.openMedia(id),
@@ -56,60 +64,64 @@ interface Content {
 }
 
 function contentOf(msg: MetaInboundMessage, ctx: MapContext): Content {
-  const type = msg.type ?? 'unknown';
-  if (type === 'text') return { messageType: 'text', body: str(msg.text?.body) };
+  const type = short(msg.type, 64) ?? 'unknown';
+  if (type === 'text') return { messageType: 'text', body: str(obj<{ body?: unknown }>(msg.text).body) };
   if ((MEDIA_KINDS as readonly string[]).includes(type)) {
     const kind = type as MediaKind;
-    const media = (msg[kind] ?? {}) as MetaMedia;
+    const media = obj<MetaMedia>(msg[kind]);
     const extra: Record<string, unknown> = {};
     if (media.voice) extra.voice = true;
     if (media.animated) extra.animated = true;
     return { messageType: kind, body: str(media.caption), media: mediaRef(kind, media, ctx), extra };
   }
   if (type === 'interactive') {
-    const it = msg.interactive ?? {};
-    if (it.button_reply) {
+    const it = obj<NonNullable<MetaInboundMessage['interactive']>>(msg.interactive);
+    if (it.button_reply && typeof it.button_reply === 'object') {
       return { messageType: 'interactive', body: str(it.button_reply.title), extra: { replyType: 'button_reply', replyId: str(it.button_reply.id) } };
     }
-    if (it.list_reply) {
+    if (it.list_reply && typeof it.list_reply === 'object') {
       return {
         messageType: 'interactive',
         body: str(it.list_reply.title),
         extra: { replyType: 'list_reply', replyId: str(it.list_reply.id), description: str(it.list_reply.description) },
       };
     }
-    if (it.nfm_reply) {
+    if (it.nfm_reply && typeof it.nfm_reply === 'object') {
       return { messageType: 'interactive', body: str(it.nfm_reply.body), extra: { replyType: 'nfm_reply', response: str(it.nfm_reply.response_json) } };
     }
     return { messageType: 'interactive', body: null, extra: { replyType: str(it.type) } };
   }
   if (type === 'button') {
     // Quick-reply button of a template message: `payload` is what the template defined.
-    return { messageType: 'button', body: str(msg.button?.text), extra: { replyType: 'button', replyId: str(msg.button?.payload) } };
+    const button = obj<NonNullable<MetaInboundMessage['button']>>(msg.button);
+    return { messageType: 'button', body: str(button.text), extra: { replyType: 'button', replyId: str(button.payload) } };
   }
   if (type === 'reaction') {
-    const emoji = str(msg.reaction?.emoji);
+    const r = obj<NonNullable<MetaInboundMessage['reaction']>>(msg.reaction);
+    const emoji = short(r.emoji, 64);
     // An empty emoji means the customer removed their reaction.
-    return { messageType: 'reaction', body: emoji, extra: { reactionTo: str(msg.reaction?.message_id), emoji, removed: !emoji } };
+    return { messageType: 'reaction', body: emoji, extra: { reactionTo: short(r.message_id), emoji, removed: !emoji } };
   }
   if (type === 'location') {
-    const l = msg.location ?? {};
+    const l = obj<NonNullable<MetaInboundMessage['location']>>(msg.location);
+    const [lat, lon] = [num(l.latitude), num(l.longitude)];
     const label = [str(l.name), str(l.address)].filter(Boolean).join(', ');
     return {
       messageType: 'location',
-      body: label || (typeof l.latitude === 'number' && typeof l.longitude === 'number' ? `${l.latitude},${l.longitude}` : null),
-      extra: { latitude: l.latitude ?? null, longitude: l.longitude ?? null, name: str(l.name), address: str(l.address), url: str(l.url) },
+      body: label || (lat !== null && lon !== null ? `${lat},${lon}` : null),
+      extra: { latitude: lat, longitude: lon, name: str(l.name), address: str(l.address), url: str(l.url) },
     };
   }
   if (type === 'contacts') {
-    const cards = (msg.contacts ?? []).map((c) => ({
-      name: str(c.name?.formatted_name),
-      phones: (c.phones ?? []).map((ph) => str(ph.wa_id) ?? str(ph.phone)).filter(Boolean),
+    const cards = list<unknown>(msg.contacts).map(obj<NonNullable<MetaInboundMessage['contacts']>[number]>).map((c) => ({
+      name: str(obj<{ formatted_name?: unknown }>(c.name).formatted_name),
+      phones: list<unknown>(c.phones).map(obj<{ wa_id?: unknown; phone?: unknown }>).map((ph) => short(ph.wa_id, 32) ?? short(ph.phone, 32)).filter(Boolean),
     }));
     return { messageType: 'contact', body: cards.map((c) => c.name).filter(Boolean).join(', ') || null, extra: { contacts: cards } };
   }
   if (type === 'system') {
-    return { messageType: 'system', body: str(msg.system?.body), extra: { systemType: str(msg.system?.type), newWaId: str(msg.system?.new_wa_id) } };
+    const sys = obj<NonNullable<MetaInboundMessage['system']>>(msg.system);
+    return { messageType: 'system', body: str(sys.body), extra: { systemType: short(sys.type, 64), newWaId: short(sys.new_wa_id, 32) } };
   }
   // `unsupported`, `order`, `request_welcome`…: logged so nothing is lost, never answered as text.
   return { messageType: 'unknown', body: null, extra: { metaType: type, errors: msg.errors ?? null } };
@@ -117,18 +129,21 @@ function contentOf(msg: MetaInboundMessage, ctx: MapContext): Content {
 
 /** One inbound Cloud API message → MessageReceived; null (with a reason) when it lacks id or sender. */
 export function mapInboundMessage(
-  msg: MetaInboundMessage,
-  contacts: MetaContact[],
+  input: MetaInboundMessage,
+  contactList: MetaContact[],
   ctx: MapContext,
 ): { event: MessageReceived } | { skipped: string } {
-  const id = str(msg.id);
+  const msg = obj<MetaInboundMessage>(input);
+  const id = short(msg.id);
   const from = digitsOnly(msg.from);
-  if (!id) return { skipped: 'message without id' };
+  if (!id) return { skipped: str(msg.id) ? 'message with an invalid id (over 255 characters)' : 'message without id' };
   if (!from) return { skipped: `message ${id} without a sender phone` };
+  const contacts = list<unknown>(contactList).map(obj<MetaContact>);
   const contact = contacts.find((c) => c.wa_id === from) ?? (contacts.length === 1 ? contacts[0] : undefined);
   const content = contentOf(msg, ctx);
+  const context = obj<NonNullable<MetaInboundMessage['context']>>(msg.context);
   const extra: Record<string, unknown> = { ...(content.extra ?? {}) };
-  if (msg.context?.forwarded) extra.forwarded = true;
+  if (context.forwarded) extra.forwarded = true;
   if (msg.referral) extra.referral = msg.referral;
   return {
     event: {
@@ -139,12 +154,12 @@ export function mapInboundMessage(
       isGroup: false,
       senderPhone: from,
       peerPhone: from,
-      senderName: str(contact?.profile?.name),
+      senderName: short(obj<{ name?: unknown }>(contact?.profile).name),
       fromMe: false,
       timestamp: toDate(msg.timestamp, ctx.now),
       messageType: content.messageType,
       body: content.body,
-      quotedId: str(msg.context?.id),
+      quotedId: short(context.id),
       media: content.media ?? null,
       upsertType: 'notify',
       extra: Object.keys(extra).length ? extra : undefined,
@@ -155,12 +170,15 @@ export function mapInboundMessage(
 const RECEIPT_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 
 /** One Cloud API status → ReceiptUpdated; null for statuses MarIADono does not track (e.g. `deleted`). */
-export function mapStatus(st: MetaStatus, now: () => Date): { event: ReceiptUpdated } | { skipped: string } {
-  const id = str(st.id);
-  if (!id) return { skipped: 'status without message id' };
-  const status = (RECEIPT_STATUSES as readonly string[]).includes(st.status ?? '') ? (st.status as ReceiptUpdated['status']) : null;
-  if (!status) return { skipped: `status "${String(st.status)}" of ${id} not tracked` };
-  const err = st.errors?.[0];
+export function mapStatus(input: MetaStatus, now: () => Date): { event: ReceiptUpdated } | { skipped: string } {
+  const st = obj<MetaStatus>(input);
+  const id = short(st.id);
+  if (!id) return { skipped: str(st.id) ? 'status with an invalid message id (over 255 characters)' : 'status without message id' };
+  const status = (RECEIPT_STATUSES as readonly unknown[]).includes(st.status) ? (st.status as ReceiptUpdated['status']) : null;
+  if (!status) return { skipped: `status "${String(st.status).slice(0, 40)}" of ${id} not tracked` };
+  const first = list<unknown>(st.errors)[0];
+  const err = first && typeof first === 'object' ? (first as NonNullable<MetaStatus['errors']>[number]) : undefined;
+  const code = num(err?.code) ?? short(err?.code, 50) ?? undefined;
   return {
     event: {
       type: 'receipt',
@@ -169,7 +187,7 @@ export function mapStatus(st: MetaStatus, now: () => Date): { event: ReceiptUpda
       status,
       timestamp: toDate(st.timestamp, now),
       participantPhone: null,
-      error: err ? { code: err.code, title: str(err.title) ?? str(err.message) ?? undefined } : null,
+      error: err ? { code, title: short(err.title, 1000) ?? short(err.message, 1000) ?? undefined } : null,
     },
   };
 }

@@ -48,32 +48,47 @@ export function listChanges(body: MetaWebhookBody): Array<{ entry: MetaEntry; ch
 
 const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
-/** Maps one change. Throws only on a structurally broken value; the caller isolates each change. */
+/**
+ * Maps one change. Never throws: a malformed change or item (wrong types, missing fields) becomes
+ * a `skipped` note with the reason — mapping is deterministic, so retrying it could not help.
+ */
 export function mapChange(entry: MetaEntry, change: MetaChange, where: string, ctx: MapContext): MappedChange {
-  const field = typeof change.field === 'string' ? change.field : '?';
+  const field = typeof change?.field === 'string' ? change.field.slice(0, 100) : '?';
   const out: MappedChange = { where, field, messages: [], receipts: [], templateUpdates: [], skipped: [] };
   if (!(HANDLED_FIELDS as readonly string[]).includes(field)) {
     out.skipped.push(`field "${field}" not handled`);
     return out;
   }
   const value = change.value;
-  if (!value || typeof value !== 'object') throw new Error(`${where}: field "${field}" without a value object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    out.skipped.push(`field "${field}" without a value object`);
+    return out;
+  }
   if (field === 'message_template_status_update') {
-    const parsed = parseTemplateStatus(value as MetaTemplateStatusUpdate, entry.time);
+    const parsed = parseTemplateStatus(value as MetaTemplateStatusUpdate, entry?.time);
     if (parsed) out.templateUpdates.push(parsed);
     else out.skipped.push('template status update without event');
     return out;
   }
   const contacts = arr<MetaContact>(value.contacts);
-  for (const msg of arr<MetaInboundMessage>(value.messages)) {
+  // One bad item never hides the others of the same change.
+  const each = <T>(items: T[], kind: string, fn: (item: T) => void) =>
+    items.forEach((item, i) => {
+      try {
+        fn(item);
+      } catch (err) {
+        out.skipped.push(`${kind} ${i} unreadable: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  each(arr<MetaInboundMessage>(value.messages), 'message', (msg) => {
     const r = mapInboundMessage(msg ?? {}, contacts, ctx);
     if ('event' in r) out.messages.push(r.event);
     else out.skipped.push(r.skipped);
-  }
-  for (const st of arr<MetaStatus>(value.statuses)) {
+  });
+  each(arr<MetaStatus>(value.statuses), 'status', (st) => {
     const r = mapStatus(st ?? {}, ctx.now);
     if ('event' in r) out.receipts.push(r.event);
     else out.skipped.push(r.skipped);
-  }
+  });
   return out;
 }

@@ -14,6 +14,12 @@ export interface MetaService {
   graph: GraphClient;
   inbox: WebhookInboxService;
   worker: InboxWorker;
+  /**
+   * Re-applies Cloud API statuses that arrived before their send was recorded. A sender that
+   * records provider message ids (campaign dispatch, template sends) calls it with those ids right
+   * after recording them; the worker also sweeps every 30 s (src/modules/meta/pending-status.ts).
+   */
+  reapplyPendingStatuses(messageIds?: string[]): Promise<{ applied: number; settled: number; expired: number }>;
 }
 
 export interface MetaServiceOptions {
@@ -23,6 +29,7 @@ export interface MetaServiceOptions {
   staleMs?: number;
   retryDelayMs?: number;
   pollMs?: number;
+  pendingTtlMs?: number;
   graph?: GraphClient;
 }
 
@@ -38,14 +45,15 @@ export function createMetaService(deps: ServiceDeps, opts: MetaServiceOptions): 
       logger,
     });
   const inbox = createWebhookInbox({ orm, clock, staleMs: opts.staleMs, retryDelayMs: opts.retryDelayMs });
-  const processor = createWebhookProcessor({ orm, clock, logger, graph, sink: opts.sink, metrics: opts.metrics });
+  const processor = createWebhookProcessor({ orm, clock, logger, graph, sink: opts.sink, metrics: opts.metrics, pendingTtlMs: opts.pendingTtlMs });
   const worker = createInboxWorker({
     inbox,
     processBatch: (rows) => processor.processBatch(rows),
     logger,
     concurrency: config.db.kind === 'sqlite' ? 1 : 4,
     pollMs: opts.pollMs,
+    maintenance: () => processor.reapplyPending(),
     onOutcome: (o, n) => opts.metrics?.webhookProcessed(o, n),
   });
-  return { graph, inbox, worker };
+  return { graph, inbox, worker, reapplyPendingStatuses: (ids) => processor.reapplyPending(ids) };
 }

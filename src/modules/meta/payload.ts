@@ -88,3 +88,31 @@ export const WHATSAPP_OBJECT = 'whatsapp_business_account';
 
 /** Fields whose changes MarIADono processes; other subscribed fields are acknowledged and ignored. */
 export const HANDLED_FIELDS = ['messages', 'message_template_status_update'] as const;
+
+/**
+ * Text every database accepts: PostgreSQL refuses NUL characters (in text and jsonb) and lone
+ * UTF-16 surrogates (jsonb), and MikroORM inlines parameters into the SQL text, where a NUL ends
+ * the statement on SQLite. Neither ever carries meaning in a WhatsApp message.
+ */
+export const storableText = (s: string): string => s.replace(/\u0000/g, '\ufffd').toWellFormed();
+
+/**
+ * Parses a verified webhook body into storable JSON (strings and keys cleaned with storableText).
+ * Throws SyntaxError (or RangeError for absurd nesting) like JSON.parse.
+ */
+export function parseWebhookBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  // Both can only come from \u escapes (invalid UTF-8 bytes already decode to U+FFFD): without
+  // one, the plain parse is ~7× cheaper than walking every value.
+  if (!/\\u(0000|d[89a-f])/i.test(text)) return JSON.parse(text);
+  return JSON.parse(text, function clean(_key, value: unknown) {
+    if (typeof value === 'string') return storableText(value);
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.some((k) => storableText(k) !== k)) {
+        return Object.fromEntries(keys.map((k) => [storableText(k), (value as Record<string, unknown>)[k]]));
+      }
+    }
+    return value;
+  });
+}

@@ -35,16 +35,21 @@ const EFFECTS: Record<string, Effect> = {
   DELETED: { status: 'archived', approval: 'disabled' },
 };
 
+/** A usable string field of untrusted JSON (not empty, not absurdly long), or null. */
+const text = (v: unknown, max = 255): string | null => (typeof v === 'string' && v.trim() && v.length <= max ? v : null);
+
 export function parseTemplateStatus(value: MetaTemplateStatusUpdate, entryTime?: number): TemplateStatusChange | null {
-  const event = typeof value.event === 'string' ? value.event.toUpperCase() : null;
+  const event = text(value.event, 64)?.toUpperCase() ?? null;
   if (!event) return null;
   const id = value.message_template_id;
-  const reason = value.reason && value.reason !== 'NONE' ? value.reason : (value.other_info?.description ?? value.other_info?.title ?? null);
+  const info = (value.other_info && typeof value.other_info === 'object' ? value.other_info : {}) as Record<string, unknown>;
+  const given = text(value.reason, 2000);
+  const reason = (given && given !== 'NONE' ? given : null) ?? text(info.description, 2000) ?? text(info.title, 2000);
   return {
     event,
-    metaTemplateId: typeof id === 'number' || (typeof id === 'string' && id) ? String(id) : null,
-    metaTemplateName: typeof value.message_template_name === 'string' ? value.message_template_name : null,
-    language: typeof value.message_template_language === 'string' ? value.message_template_language : null,
+    metaTemplateId: (typeof id === 'number' && Number.isSafeInteger(id)) ? String(id) : text(id),
+    metaTemplateName: text(value.message_template_name),
+    language: text(value.message_template_language, 10),
     reason,
     eventTime: typeof entryTime === 'number' && Number.isFinite(entryTime) ? entryTime : null,
   };
@@ -56,8 +61,8 @@ export function templateEffect(event: string): Effect | null {
 }
 
 /**
- * Applies the change; idempotent (the same event twice leaves the same row). Returns the number of
- * templates updated: 0 when no local template matches (a template created in Meta's UI only).
+ * Applies the change; idempotent (the same event twice leaves the row untouched). Returns the
+ * number of templates it concerns: 0 when no local template matches (created in Meta's UI only).
  */
 export async function applyTemplateStatus(em: EntityManager, change: TemplateStatusChange, now: Date): Promise<number> {
   const effect = templateEffect(change.event);
@@ -73,9 +78,13 @@ export async function applyTemplateStatus(em: EntityManager, change: TemplateSta
   if (!rows.length && where.languageCode) rows = await em.find(MessageTemplate, { $or: or } as never);
   let updated = 0;
   for (const tpl of rows) {
-    const seen = (tpl.metaResponseData as { eventTime?: number } | null)?.eventTime;
+    const last = tpl.metaResponseData as { event?: string; reason?: string | null; eventTime?: number | null } | null;
+    const seen = last?.eventTime;
     if (change.eventTime !== null && typeof seen === 'number' && seen > change.eventTime) continue;
     updated++;
+    // The same event again (Meta's retry, or a rebatched envelope): already applied, leave the
+    // row (and its updated_at) alone.
+    if (last?.event === change.event && (last.reason ?? null) === change.reason) continue;
     if (effect.status) tpl.status = effect.status;
     tpl.approvalStatusMeta = effect.approval;
     if (change.metaTemplateId && !tpl.metaTemplateId) tpl.metaTemplateId = change.metaTemplateId;

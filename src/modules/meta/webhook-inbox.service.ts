@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { WebhookInbox } from './webhook-inbox.entity.ts';
+import { storableText } from './payload.ts';
 
 /**
  * The durable webhook inbox. The HTTP handler only `store`s (one insert, before the 200), so a
@@ -42,7 +43,7 @@ export interface InboxOptions {
   retryDelayMs?: number;
 }
 
-const truncate = (s: string, n = 4000) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const truncate = (s: string, n = 4000) => storableText(s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function createWebhookInbox(opts: InboxOptions): WebhookInboxService {
   const staleMs = opts.staleMs ?? 5 * 60_000;

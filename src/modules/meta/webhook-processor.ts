@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../transport/events.ts';
+import type { DomainEvent, ReceiptUpdated } from '../../transport/events.ts';
 import type { Logger } from '../../logger.ts';
 import type { Orm } from '../../db/orm.ts';
 import { withEm } from '../../db/orm.ts';
@@ -8,6 +8,7 @@ import type { GraphClient } from './graph-client.ts';
 import { listChanges, mapChange } from './map-payload.ts';
 import type { MetaWebhookBody } from './payload.ts';
 import { applyReceipt } from './receipt-fanout.ts';
+import { keepUnsettled, reapplyPendingStatuses } from './pending-status.ts';
 import { applyTemplateStatus } from './template-status.ts';
 import type { InboxRow } from './webhook-inbox.service.ts';
 import type { ProcessOutcome } from './webhook-worker.ts';
@@ -44,6 +45,8 @@ export interface ProcessorDeps {
   /** Resolved per delivery: ingest is wired after this module is created. */
   sink(): EventSink | null | undefined;
   metrics?: MetricsRegistry;
+  /** How long an early status waits for its send to be recorded (default 1 hour). */
+  pendingTtlMs?: number;
 }
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -54,6 +57,11 @@ export interface WebhookProcessor {
   /** Processes several deliveries together: their events go to ingest as one batch. */
   processBatch(rows: InboxRow[]): Promise<Map<string, ProcessOutcome>>;
   process(row: InboxRow): Promise<ProcessOutcome>;
+  /**
+   * Re-applies early statuses whose rows exist now (all of them, or only `messageIds`, which a
+   * sender passes right after recording them). The worker calls it periodically.
+   */
+  reapplyPending(messageIds?: string[]): Promise<{ applied: number; settled: number; expired: number }>;
 }
 
 export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
@@ -70,29 +78,37 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
     }
   }
 
+  /** Statuses whose send is not fully recorded yet (see pending-status.ts) are kept for later. */
+  async function keepEarly(items: Array<{ receipt: ReceiptUpdated; outcome: ProcessOutcome }>): Promise<void> {
+    if (!items.length) return;
+    try {
+      const kept = await withEm(deps.orm, (em) => keepUnsettled(em, items.map((i) => i.receipt), deps.clock.now()));
+      if (kept) log.debug({ kept }, 'early statuses kept until their send is recorded');
+    } catch (err) {
+      for (const o of new Set(items.map((i) => i.outcome))) o.errors.push(`pending statuses: ${errText(err)}`);
+      log.warn({ err }, 'early statuses not kept');
+    }
+  }
+
   async function processBatch(rows: InboxRow[]): Promise<Map<string, ProcessOutcome>> {
     const outcomes = new Map<string, ProcessOutcome>(rows.map((r) => [r.id, { errors: [], skipped: [] }]));
     // Which delivery (and change) each event came from, to attribute ingest failures.
     const origin = new Map<DomainEvent, { outcome: ProcessOutcome; where: string }>();
     const events: DomainEvent[] = [];
     const after: Array<() => Promise<void>> = [];
+    const receipts: Array<{ receipt: ReceiptUpdated; outcome: ProcessOutcome }> = [];
 
     for (const row of rows) {
       const outcome = outcomes.get(row.id)!;
       for (const { entry, change, where } of listChanges((row.payload ?? {}) as MetaWebhookBody)) {
-        let mapped;
-        try {
-          mapped = mapChange(entry, change, where, ctx);
-        } catch (err) {
-          outcome.errors.push(errText(err));
-          continue;
-        }
+        const mapped = mapChange(entry, change, where, ctx);
         outcome.skipped.push(...mapped.skipped.map((s) => `${where}: ${s}`));
         for (const ev of [...mapped.messages, ...mapped.receipts]) {
           events.push(ev);
           origin.set(ev, { outcome, where });
         }
         for (const r of mapped.receipts) {
+          receipts.push({ receipt: r, outcome });
           after.push(() => run(`${where} ${describeEvent(r)}`, outcome, () => withEm(deps.orm, (em) => applyReceipt(em, r, { conversations: false }))));
         }
         for (const upd of mapped.templateUpdates) {
@@ -127,6 +143,7 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
       }
     }
     for (const fn of after) await fn();
+    await keepEarly(receipts);
     log.debug({ deliveries: rows.length, events: events.length }, 'webhook deliveries processed');
     return outcomes;
   }
@@ -136,5 +153,7 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
     async process(row) {
       return (await processBatch([row])).get(row.id)!;
     },
+    reapplyPending: (messageIds) =>
+      withEm(deps.orm, (em) => reapplyPendingStatuses(em, { now: deps.clock.now(), ttlMs: deps.pendingTtlMs ?? 60 * 60_000, messageIds })),
   };
 }

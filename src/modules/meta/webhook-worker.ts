@@ -44,6 +44,13 @@ export interface WorkerOptions {
    */
   gatherMs?: number;
   pollMs?: number;
+  /**
+   * Periodic housekeeping run on the worker's queue (so it never interleaves with a batch on
+   * SQLite's one connection): re-applying early statuses. At most every `maintenanceMs`, and once
+   * at the end of every `drain()`.
+   */
+  maintenance?(): Promise<unknown>;
+  maintenanceMs?: number;
   onOutcome?(outcome: 'done' | 'retry' | 'failed', count: number): void;
 }
 
@@ -57,6 +64,21 @@ export function createInboxWorker(opts: WorkerOptions): InboxWorker {
   let again = false;
   let stopped = false;
   let inFlight = 0;
+  let lastMaintenance = 0;
+
+  function maintain(force = false): Promise<void> {
+    const run = opts.maintenance;
+    if (!run || stopped) return Promise.resolve();
+    if (!force && Date.now() - lastMaintenance < (opts.maintenanceMs ?? 30_000)) return Promise.resolve();
+    lastMaintenance = Date.now();
+    return queue.add(async () => {
+      try {
+        await run();
+      } catch (err) {
+        log.warn({ err }, 'webhook maintenance failed');
+      }
+    });
+  }
 
   async function settle(row: InboxRow, outcome: ProcessOutcome): Promise<void> {
     if (!outcome.errors.length) return;
@@ -126,7 +148,9 @@ export function createInboxWorker(opts: WorkerOptions): InboxWorker {
     start() {
       stopped = false;
       if (!timer) {
-        timer = setInterval(() => void pump(), opts.pollMs ?? 5_000);
+        timer = setInterval(() => {
+          void pump().then(() => maintain());
+        }, opts.pollMs ?? 5_000);
         timer.unref();
       }
       void pump();
@@ -139,7 +163,10 @@ export function createInboxWorker(opts: WorkerOptions): InboxWorker {
       while (Date.now() < deadline) {
         const claimed = await pump();
         await queue.onIdle();
-        if (claimed === 0 && inFlight === 0) return;
+        if (claimed === 0 && inFlight === 0) {
+          await maintain(true);
+          return;
+        }
       }
       throw new Error(`webhook inbox did not drain within ${timeoutMs} ms`);
     },

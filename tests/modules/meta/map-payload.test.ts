@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { classifyEnvelope, listChanges, mapChange } from '../../../src/modules/meta/map-payload.ts';
 import { normalizeSha256 } from '../../../src/modules/meta/map-message.ts';
-import type { MetaWebhookBody } from '../../../src/modules/meta/payload.ts';
+import { parseWebhookBody, type MetaWebhookBody } from '../../../src/modules/meta/payload.ts';
 import {
   buttonReply, documentMessage, envelope, imageMessage, listReply, locationMessage, messagesChange, multiEntry, reaction,
   statusUpdate, templateButton, templateStatusChange, textMessage,
@@ -132,8 +132,24 @@ describe('mapChange: statuses and templates', () => {
     expect(mapped.reduce((n, c) => n + c.messages.length, 0)).toBe(3);
   });
 
-  it('throws for a handled field without a value, so the caller can isolate that change', () => {
-    expect(() => mapChange({}, { field: 'messages' }, 'entry 0 / change 0', ctx)).toThrow(/without a value/);
+  it('never throws: a handled field without a value, or unreadable items, become skipped notes with the reason', () => {
+    expect(mapChange({}, { field: 'messages' }, 'entry 0 / change 0', ctx).skipped).toEqual(['field "messages" without a value object']);
+    const mixed = mapChange({}, {
+      field: 'messages',
+      value: {
+        contacts: [null, 7, { wa_id: '34600000001', profile: 'x' }],
+        messages: [null, 5, 'x', { id: 'w'.repeat(300), from: '34600000001', type: 'text' }, textMessage({ id: 'wamid.GOOD' }), { id: 'wamid.C', from: '34600000001', type: 'contacts', contacts: 'nope' }],
+        statuses: [{ id: 'wamid.S1', status: 'failed', errors: 'boom', timestamp: '9'.repeat(30) }, { id: 'wamid.S2', status: { $gt: '' } }],
+      },
+    }, 'entry 0 / change 0', ctx);
+    expect(mixed.messages.map((m) => m.messageId)).toEqual(['wamid.GOOD', 'wamid.C']);
+    expect(mixed.messages[1]).toMatchObject({ messageType: 'contact', body: null });
+    expect(mixed.receipts).toMatchObject([{ messageId: 'wamid.S1', status: 'failed', error: null }]);
+    expect(mixed.receipts[0]!.timestamp.getTime()).not.toBeNaN();
+    expect(mixed.skipped).toEqual([
+      'message without id', 'message without id', 'message without id', 'message with an invalid id (over 255 characters)',
+      'status "[object Object]" of wamid.S2 not tracked',
+    ]);
   });
 });
 
@@ -144,5 +160,14 @@ describe('normalizeSha256', () => {
     expect(normalizeSha256(Buffer.from(hex, 'hex').toString('base64'))).toBe(hex);
     expect(normalizeSha256('nope')).toBeNull();
     expect(normalizeSha256(undefined)).toBeNull();
+  });
+});
+
+describe('parseWebhookBody', () => {
+  it('replaces NUL and lone surrogates in values and keys, keeps real pairs (emoji) and plain bodies as they are', () => {
+    const parse = (text: string) => parseWebhookBody(Buffer.from(text));
+    expect(parse('{"a":"x\\u0000y","k\\u0000":"\\ud800 \\udc00","e":"\\ud83d\\ude00"}')).toEqual({ a: 'x\ufffdy', 'k\ufffd': '\ufffd \ufffd', e: '😀' });
+    expect(parse('{"a":"hola ñ 😀","n":[1,{"b":null}]}')).toEqual({ a: 'hola ñ 😀', n: [1, { b: null }] });
+    expect(() => parse('{"a":')).toThrow(SyntaxError);
   });
 });

@@ -142,6 +142,33 @@ describe.each(kinds.filter((k) => k.run))('webhook inbox on $kind', ({ kind }) =
       expect(calls).toBe(2);
     });
 
+    it('runs its maintenance on the poll timer (throttled) and at the end of every drain, surviving its failures', async () => {
+      await clear();
+      const inbox = createWebhookInbox({ orm: db.orm, clock: new ManualClock() });
+      let runs = 0;
+      const worker = createInboxWorker({
+        inbox,
+        logger: silentLogger(),
+        processBatch: perRow(async () => ({ errors: [], skipped: [] })),
+        pollMs: 10,
+        maintenanceMs: 60_000,
+        maintenance: async () => {
+          runs++;
+          throw new Error('sweep failed');
+        },
+      });
+      worker.start();
+      await new Promise((r) => setTimeout(r, 120));
+      // Many ticks, one run: the rest fell inside maintenanceMs.
+      expect(runs).toBe(1);
+      await worker.drain(5_000);
+      expect(runs).toBe(2);
+      await inbox.store('after-maintenance', { n: 1 });
+      await worker.drain(5_000);
+      await worker.stop();
+      expect((await db.orm.em.fork().findOneOrFail(WebhookInbox, { dedupeKey: 'after-maintenance' })).status).toBe('done');
+    });
+
     it('gives up on a delivery that keeps failing after maxAttempts', async () => {
       await clear();
       const inbox = createWebhookInbox({ orm: db.orm, clock: new ManualClock(), retryDelayMs: 0, maxAttempts: 2 });
