@@ -15,6 +15,7 @@ Usage:
   mariadono start                          migrate, seed, start the HTTP sidecar, WhatsApp and jobs
   mariadono migrate                        apply pending migrations and seeds, then exit
   mariadono admin grant <phone> <role>     give a phone number a role (e.g. +34600000001 super_admin)
+  mariadono admin totp-reset <phone>       remove a lost authenticator (TOTP) so it can be enrolled again
   mariadono audit verify                   check the audit log's hash chain
   mariadono replay <events.jsonl> [--db <DATABASE_URL>]
                                            feed recorded Baileys events through the pipeline;

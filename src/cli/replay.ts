@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
@@ -39,13 +39,24 @@ export function withDatabase(config: Config, url: string | undefined): Config {
   return { ...config, db: resolveDatabase(url, config.STORAGE_DIR) };
 }
 
-/** Keeps stdout for data: anything a dependency prints with console.log goes to stderr. */
+/** Keeps stdout for data: anything a dependency prints with console.log/info/debug goes to stderr. */
 export function consoleToStderr(): () => void {
-  const original = console.log;
-  console.log = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
-  return () => {
-    console.log = original;
-  };
+  const original = { log: console.log, info: console.info, debug: console.debug };
+  const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr });
+  return () => void Object.assign(console, original);
+}
+
+/** Why the events file cannot be replayed, in Spanish; null when it can be read. */
+function unreadable(file: string): string | null {
+  if (!existsSync(file)) return `no existe el fichero ${file}`;
+  if (!statSync(file).isFile()) return `${file} no es un fichero (se esperaba un fichero .jsonl de eventos)`;
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    return `no se puede leer el fichero ${file} (permiso denegado)`;
+  }
+  return null;
 }
 
 /** The first timestamp in the file: replay time starts there, even for events before it. */
@@ -73,14 +84,22 @@ export const replayCommand: CommandHandler = async (args, { config, logger, io }
   if (positional.length !== 1) throw new UsageError('se esperaba: replay <eventos.jsonl> [--db <DATABASE_URL>]');
   const cfg = withDatabase(config, flags.db);
   const file = resolve(positional[0]!);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    io.err(`mariadono replay: no existe el fichero ${file}`);
+  const problem = unreadable(file);
+  if (problem) {
+    io.err(`mariadono replay: ${problem}`);
     return 1;
   }
-  const restore = consoleToStderr();
-  const harness = await createReplayHarness({ config: cfg, logger, baseDir: dirname(file), start: await firstTimestamp(file) });
   let exit = 0;
   let lineNo = 0;
+  const restore = consoleToStderr();
+  const harness = await createReplayHarness({
+    config: cfg, logger, baseDir: dirname(file), start: await firstTimestamp(file),
+    // Like an expired media URL live: the message is logged with a failed download, and the replay goes on.
+    onMediaProblem: (id, reason) => io.err(`mariadono replay: línea ${lineNo}: mensaje ${id}: ${reason}; la descarga queda registrada como fallida`),
+  }).catch((err) => {
+    restore();
+    throw err;
+  });
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   try {
     for await (const line of rl) {

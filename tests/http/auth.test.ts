@@ -27,6 +27,7 @@ async function setup(env: Record<string, string>) {
   const app = await buildServer({ config: db.config, logger: silentLogger(), orm: db.orm, services });
   // A protected sample route, exactly as other /api plugins use the exported guard.
   app.get('/api/test/audit', { preHandler: requirePermission('audit.read') }, async (req) => ({ ok: true, phone: req.caller!.phone }));
+  app.get('/api/test/roles', { preHandler: requirePermission('roles.assign') }, async () => ({ ok: true }));
   await app.ready();
   const user = (phone: string, role: string, password = PASSWORD) =>
     withEm(db.orm, async (em) => {
@@ -103,7 +104,7 @@ describe('HTTP login and API guards', () => {
     const third = await login({ phone: VIEWER, password: 'bad' });
     expect(third.statusCode).toBe(423);
     expect(third.json().error.code).toBe('ACCOUNT_LOCKED');
-    expect(third.json().error.message).toMatch(/15 minutos/);
+    expect(third.json().error.message).toMatch(/dentro de 15 min\./);
     expect((await userRow(VIEWER)).lockedUntil!.getTime()).toBe(clock.now().getTime() + 15 * 60_000);
     expect((await login({ phone: VIEWER, password: PASSWORD })).statusCode).toBe(423);
     clock.advance(15 * 60_000 + 1);
@@ -115,8 +116,18 @@ describe('HTTP login and API guards', () => {
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('TOTP_REQUIRED');
     expect((await login({ phone: TOTP_USER, password: PASSWORD, totp: '000000' })).json().error.code).toBe('INVALID_CREDENTIALS');
-    const ok = await login({ phone: TOTP_USER, password: PASSWORD, totp: totpCodeAt(totpSecret, clock.now()) });
+    const code = totpCodeAt(totpSecret, clock.now());
+    const ok = await login({ phone: TOTP_USER, password: PASSWORD, totp: code });
     expect(ok.statusCode).toBe(200);
+    // The same code again, still inside its 30 s window: refused, counted and audited.
+    const replayed = await login({ phone: TOTP_USER, password: PASSWORD, totp: code });
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.json().error).toEqual({ code: 'TOTP_REUSED', message: 'Ese código de tu app de autenticación ya se ha usado. Espera al siguiente (cambia cada 30 segundos) y vuelve a intentarlo.' });
+    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'failure', actorPhone: TOTP_USER, details: { reason: 'totp_reused', locked: false } });
+    expect((await userRow(TOTP_USER)).failedLoginCount).toBe(1);
+    clock.advance(30_000);
+    expect((await login({ phone: TOTP_USER, password: PASSWORD, totp: totpCodeAt(totpSecret, clock.now()) })).statusCode).toBe(200);
+    expect((await userRow(TOTP_USER)).failedLoginCount).toBe(0);
   });
 
   it('refuses customers and validates the body in Spanish', async () => {
@@ -168,6 +179,69 @@ describe('HTTP login and API guards', () => {
     const suspended = await me(adminToken);
     expect(suspended.statusCode).toBe(403);
     expect(suspended.json().error.code).toBe('ACCOUNT_SUSPENDED');
+  });
+});
+
+describe('chat and HTTP share one identity', () => {
+  const MANAGER = '34600000003';
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    s = await setup({ AUTH_RATE_LIMIT: '1000', AUTH_MAX_FAILED_LOGINS: '3' });
+    await s.user(ADMIN, 'admin');
+    await s.user(MANAGER, 'manager');
+  });
+  afterAll(async () => {
+    await s?.app.close();
+    await s?.db.cleanup();
+  });
+  const chat = async (phone: string, text: string) => {
+    const replies = await s.services.commands!.handle({ phone, jid: `${phone}@s.whatsapp.net`, text, isGroup: false, now: s.clock.now() });
+    return replies.map((r) => (r.kind === 'text' ? r.text : `[${r.kind}]`)).join('\n');
+  };
+  const login = (body: Record<string, unknown>) => s.app.inject({ method: 'POST', url: '/api/auth/login', payload: body });
+  const get = (url: string, token: string) => s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+  it('applies a /rol asignar from the chat to the next request of a token issued before it', async () => {
+    const token = (await login({ phone: MANAGER, password: PASSWORD })).json().token;
+    expect((await get('/api/test/roles', token)).statusCode).toBe(200);
+    // Warm the permission cache with the old role, as a busy server would have it.
+    expect((await get('/api/auth/me', token)).json().role).toBe('manager');
+    const ask = await chat(ADMIN, `/rol asignar +${MANAGER} viewer`);
+    const code = /\/confirmar ([A-Z0-9]{6})/.exec(ask)![1];
+    expect(await chat(ADMIN, `/confirmar ${code}`)).toBe(`Hecho: +${MANAGER} ahora tiene el rol *viewer* (antes: manager).`);
+    const denied = await get('/api/test/roles', token);
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.code).toBe('FORBIDDEN');
+    expect((await get('/api/auth/me', token)).json()).toMatchObject({ role: 'viewer', level: 10 });
+    // And a suspension from the chat blocks the token at once.
+    const ask2 = await chat(ADMIN, `/usuario suspender +${MANAGER}`);
+    await chat(ADMIN, `/confirmar ${/\/confirmar ([A-Z0-9]{6})/.exec(ask2)![1]}`);
+    expect((await get('/api/auth/me', token)).json().error.code).toBe('ACCOUNT_SUSPENDED');
+  });
+
+  it('spends a TOTP code once across channels: a code used to log in cannot confirm in the chat', async () => {
+    const secret = generateTotpSecret();
+    await withEm(s.db.orm, async (em) => {
+      const row = await em.findOneOrFail(Usuario, { phoneNumber: ADMIN });
+      row.totpSecret = secret;
+      row.totpEnabledAt = s.clock.now();
+      await em.flush();
+    });
+    const code = totpCodeAt(secret, s.clock.now());
+    expect((await login({ phone: ADMIN, password: PASSWORD, totp: code })).statusCode).toBe(200);
+    await s.user(VIEWER, 'viewer');
+    expect(await chat(ADMIN, `/usuario suspender +${VIEWER}`)).toMatch(/app de autenticación/);
+    expect(await chat(ADMIN, `/confirmar ${code}`)).toMatch(/^Ese código de tu app ya se ha usado/);
+    expect(await chat(ADMIN, '/cancelar')).toMatch(/^Acción cancelada/);
+  });
+
+  it('counts parallel wrong passwords each towards the lockout', async () => {
+    const phone = '34600000008';
+    await s.user(phone, 'agent');
+    const results = await Promise.all(Array.from({ length: 3 }, () => login({ phone, password: 'wrong password' })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([401, 401, 423]);
+    const row = await withEm(s.db.orm, (em) => em.findOneOrFail(Usuario, { phoneNumber: phone }));
+    expect(row.lockedUntil!.getTime()).toBeGreaterThan(s.clock.now().getTime());
   });
 });
 

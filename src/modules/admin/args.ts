@@ -66,19 +66,68 @@ export const zPhone = z.string().transform((v, ctx) => {
   return digits;
 });
 
-/** `2026-11-01`, `2026-11-01T10:00`, or a look-back such as `24h` or `7d`, relative to `now`. */
-export function parseSince(v: string, now: Date): Date | null {
-  const text = v.trim();
-  if (/^\d{1,6}[smhd]$/i.test(text)) {
-    const back = parseDuration(text);
-    return back === null ? null : new Date(now.getTime() - back);
-  }
-  if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/.test(text)) return null;
-  const d = new Date(text.replace(' ', 'T'));
-  return Number.isNaN(d.getTime()) ? null : d;
+const DURATION = /^(\d{1,6})([smhd])$/i;
+const DAY_WORDS: Record<string, number> = { hoy: 0, today: 0, ayer: 1, yesterday: 1 };
+
+/** Whether a word is meant as a date or period (even a wrong one such as `2026-02-30`), not a phone. */
+export function looksLikeSince(v: string): boolean {
+  const text = v.trim().toLowerCase();
+  return /^\d+[smhd]$/.test(text) || /^\d{4}-\d{1,2}-\d{1,2}/.test(text) || Object.hasOwn(DAY_WORDS, text);
 }
 
-/** Validates a `desde` argument's shape; the command converts it with its own `now`. */
-export const zSince = z.string().refine((v) => parseSince(v, new Date(0)) !== null, {
+/** The wall-clock fields of `at` in `timeZone` (the system zone when undefined). */
+function wallClock(at: Date, timeZone: string | undefined): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute'), s: get('second') };
+}
+
+/** A wall-clock time in `timeZone` → the instant; null for impossible dates (2026-02-30, 25:00). */
+export function zonedTime(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone?: string): Date | null {
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(wall);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  const offsetAt = (t: number) => {
+    const w = wallClock(new Date(t), timeZone);
+    return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(t / 1000) * 1000;
+  };
+  // Twice: the offset at the first guess may differ across a DST change.
+  const first = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(first));
+}
+
+/**
+ * `2026-11-01`, `2026-11-01 10:00` (in the configured time zone), `hoy`, `ayer`, or a look-back
+ * such as `24h` or `7d` relative to `now`. Null when it is none of them or not a real date.
+ */
+export function parseSince(v: string, now: Date, timeZone?: string): Date | null {
+  const text = v.trim().toLowerCase();
+  const back = DURATION.exec(text);
+  if (back) {
+    const ms = parseDuration(text);
+    return ms === null ? null : new Date(now.getTime() - ms);
+  }
+  if (Object.hasOwn(DAY_WORDS, text)) {
+    const today = wallClock(now, timeZone);
+    const day = new Date(Date.UTC(today.y, today.mo - 1, today.d - DAY_WORDS[text]!));
+    return zonedTime(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), 0, 0, 0, timeZone);
+  }
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  return zonedTime(y, mo, d, h, mi, sec, timeZone);
+}
+
+/** Validates a `desde` argument's shape; the command converts it with its own `now` and zone. */
+export const zSince = z.string().refine((v) => parseSince(v, new Date()) !== null, {
   error: (issue: { input?: unknown }) => t('admin.args.date', { value: String(issue.input).slice(0, 30) }),
 });

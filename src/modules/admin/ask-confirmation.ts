@@ -32,7 +32,8 @@ export async function askConfirmation(ctx: CommandContext, leaf: ResolvedAction,
     action: leaf.auditAction,
     target,
     outcome: 'allowed',
-    details: { stage: 'confirmation_requested', confirmation: row.id, totp: enabled, args: auditArgs(leaf.action, ctx.args) },
+    // `factor`, not `totp`: a key that looks like a secret would be redacted.
+    details: { stage: 'confirmation_requested', confirmation: row.id, factor: enabled ? 'totp' : 'code', args: auditArgs(leaf.action, ctx.args) },
   });
   const minutes = Math.round(CONFIRMATION_TTL_MS / 60_000);
   return [text(code ? t('admin.confirm.ask_code', { summary, code, minutes }) : t('admin.confirm.ask_totp', { summary, minutes }))];

@@ -70,7 +70,7 @@ async function runAndAudit(ctx: CommandContext, leaf: ResolvedAction, deps: RunD
       target,
       outcome,
       durationMs: performance.now() - started,
-      details: error ? { error } : undefined,
+      details: error || Object.keys(ctx.auditNotes).length ? { ...ctx.auditNotes, ...(error ? { error } : {}) } : undefined,
     });
   } catch (err) {
     ctx.logger.error({ err }, 'could not audit the command result');

@@ -25,6 +25,8 @@ export interface CommandContext<A = Record<string, unknown>> {
   logger: Logger;
   /** `rol asignar`: the command path. */
   path: string;
+  /** Facts `run` adds to the invocation's result audit row (e.g. the role before a change). */
+  auditNotes: Record<string, unknown>;
   /**
    * Runs another action as this caller with the permission check and audit but without asking
    * for confirmation (used by /confirmar once the code is right).

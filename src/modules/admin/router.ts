@@ -133,6 +133,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
       registry,
       logger: log.child({ cmd: leaf.path }),
       path: leaf.path,
+      auditNotes: {},
       invoke: async (path, rawArgs) => {
         const next = registry.byPath(path);
         if (!next) return [text(t('admin.confirm.gone'))];

@@ -29,20 +29,46 @@ export function totpQrPng(uri: string): Promise<Buffer> {
   return QRCode.toBuffer(uri, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 400 });
 }
 
-export function verifyTotp(code: string, secret: string, now: Date): boolean {
+const STEP_MS = 30_000;
+
+/**
+ * The time step (RFC 6238 counter) whose code `code` is, among the previous, current and next
+ * step at `now` (one step of clock drift either way); null when it matches none.
+ */
+export function matchTotpStep(code: string, secret: string, now: Date): number | null {
   const token = code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
+  if (!/^\d{6}$/.test(token)) return null;
+  const current = Math.floor(now.getTime() / STEP_MS);
+  let matched: number | null = null;
   try {
-    // Constant-time against the previous, current and next step (otplib compares with ===).
-    let ok = false;
-    for (const drift of [-30_000, 0, 30_000]) {
-      const expected = authenticator.clone({ epoch: now.getTime() + drift }).generate(secret);
-      if (timingSafeEqual(Buffer.from(expected), Buffer.from(token))) ok = true;
+    // Constant time: every candidate is compared (otplib's own check uses ===).
+    for (const step of [current - 1, current, current + 1]) {
+      const expected = authenticator.clone({ epoch: step * STEP_MS }).generate(secret);
+      if (timingSafeEqual(Buffer.from(expected), Buffer.from(token))) matched = step;
     }
-    return ok;
   } catch {
-    return false;
+    return null;
   }
+  return matched;
+}
+
+export type TotpCheck = 'ok' | 'wrong' | 'reused';
+
+/**
+ * Checks a TOTP code and spends it: a code is accepted once (RFC 6238 §5.2), so a code read over
+ * someone's shoulder or replayed from a log cannot be used again within its validity window.
+ * The user's last accepted step moves forward with a conditional update, so two instances (or
+ * two messages at once) cannot both accept the same code.
+ */
+export async function consumeTotp(em: EntityManager, userId: number, code: string, secret: string, now: Date): Promise<TotpCheck> {
+  const step = matchTotpStep(code, secret, now);
+  if (step === null) return 'wrong';
+  const n = await em.nativeUpdate(
+    Usuario,
+    { id: userId, $or: [{ totpLastStep: null }, { totpLastStep: { $lt: step } }] },
+    { totpLastStep: step },
+  );
+  return n === 1 ? 'ok' : 'reused';
 }
 
 /** For tests and tools: the code an authenticator app would show at `now`. */

@@ -7,7 +7,7 @@ import type { AuditService } from './audit.service.ts';
 import type { Caller, RbacService } from './rbac.service.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { verifyTotp } from '../admin/totp.ts';
+import { consumeTotp } from '../admin/totp.ts';
 
 /** Default bcrypt work factor (config BCRYPT_COST): ~250 ms per hash, slow for offline guessing. */
 export const BCRYPT_COST = 12;
@@ -28,7 +28,7 @@ export async function setPassword(em: EntityManager, userId: number, password: s
   await em.flush();
 }
 
-export type LoginFailure = 'INVALID_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_SUSPENDED' | 'NOT_STAFF' | 'TOTP_REQUIRED';
+export type LoginFailure = 'INVALID_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_SUSPENDED' | 'NOT_STAFF' | 'TOTP_REQUIRED' | 'TOTP_REUSED';
 
 export type LoginResult =
   | { ok: true; caller: Caller; user: IUsuario }
@@ -83,18 +83,18 @@ export function createAuthService(
         await audit('failure', { reason: 'locked' });
         return fail('ACCOUNT_LOCKED', 423, t('admin.login.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) }));
       }
-      const recordFailure = async (reason: string): Promise<LoginResult> => {
-        user.failedLoginCount = (user.failedLoginCount ?? 0) + 1;
-        const locked = user.failedLoginCount >= config.AUTH_MAX_FAILED_LOGINS;
+      const recordFailure = async (reason: string, answer: () => LoginResult = invalid): Promise<LoginResult> => {
+        // Counted in SQL: parallel guesses must each count towards the lockout.
+        await em.execute('update usuarios set failed_login_count = failed_login_count + 1 where id = ?', [user.id]);
+        const rows = await em.execute<Array<{ n: number | string }>>('select failed_login_count as n from usuarios where id = ?', [user.id]);
+        const locked = Number(rows[0]?.n ?? 0) >= config.AUTH_MAX_FAILED_LOGINS;
         if (locked) {
-          user.lockedUntil = new Date(now.getTime() + config.AUTH_LOCKOUT);
-          user.failedLoginCount = 0;
+          await em.nativeUpdate(Usuario, { id: user.id }, { lockedUntil: new Date(now.getTime() + config.AUTH_LOCKOUT), failedLoginCount: 0 });
         }
-        await em.flush();
         await audit('failure', { reason, locked });
         return locked
           ? fail('ACCOUNT_LOCKED', 423, t('admin.login.locked', { minutes: Math.ceil(config.AUTH_LOCKOUT / 60_000) }))
-          : invalid();
+          : answer();
       };
       if (!(await bcrypt.compare(String(input.password), user.passwordHash))) return recordFailure('bad_password');
       if (user.totpEnabledAt && user.totpSecret) {
@@ -102,7 +102,9 @@ export function createAuthService(
           await audit('failure', { reason: 'totp_required' });
           return fail('TOTP_REQUIRED', 401, t('admin.login.totp_required'));
         }
-        if (!verifyTotp(String(input.totp), user.totpSecret, now)) return recordFailure('bad_totp');
+        const check = await consumeTotp(em, user.id, String(input.totp), user.totpSecret, now);
+        if (check === 'reused') return recordFailure('totp_reused', () => fail('TOTP_REUSED', 401, t('admin.login.totp_reused')));
+        if (check !== 'ok') return recordFailure('bad_totp');
       }
       const caller = await deps.rbac.identify(em, user.id);
       if (!caller.active) {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { Usuario, type IUsuario } from './usuario.entity.ts';
+import { PendingConfirmation } from './pending-confirmation.entity.ts';
 import { findRole, findUserByPhone, ensureUser, USER_TYPE_FOR_ROLE } from './identity.service.ts';
 import type { RoleName } from './permissions.ts';
 import type { Caller, RbacService, RoleInfo } from './rbac.service.ts';
@@ -102,10 +103,38 @@ export async function applyStatusChange(
   caller: Caller,
   phone: string,
   change: StatusChange,
-): Promise<IUsuario> {
+): Promise<{ user: IUsuario; from: IUsuario['accountStatus'] }> {
   const target = await planStatusChange(em, rbac, caller, phone, change);
+  const from = target.accountStatus !== 'active' || target.isActive ? target.accountStatus : 'inactive';
   target.accountStatus = change === 'activar' ? 'active' : 'suspended';
   target.isActive = change === 'activar';
   await em.flush();
+  return { user: target, from };
+}
+
+/** Checks a TOTP reset (a lost or replaced phone): same level rule as any other change. */
+export async function planTotpReset(em: EntityManager, rbac: RbacService, caller: Caller, phone: string): Promise<IUsuario> {
+  const target = await findUserByPhone(em, phone);
+  if (!target) throw new NotFoundError(t('admin.user.not_found', { phone }));
+  const level = target.role ? ((await rbac.role(target.role.roleName))?.level ?? 0) : 0;
+  if (level > caller.level) throw new ForbiddenError(t('admin.role.target_above', { phone }));
+  if (!target.totpEnabledAt) throw new ConflictError(t('admin.totp.not_enrolled', { phone }));
   return target;
+}
+
+/**
+ * Removes the person's TOTP enrolment so they can enrol a new phone with /seguridad totp. Their
+ * pending confirmations that wait for an authenticator code are cancelled: nobody could answer them.
+ */
+export async function applyTotpReset(em: EntityManager, rbac: RbacService, caller: Caller, phone: string, now: Date): Promise<IUsuario> {
+  const target = await planTotpReset(em, rbac, caller, phone);
+  await clearTotp(em, target.id, now);
+  return target;
+}
+
+/** The reset itself, without rules (the chat command above and `mariadono admin totp-reset`). */
+export async function clearTotp(em: EntityManager, userId: number, now: Date): Promise<void> {
+  // A native update: the secret is a lazy column the loaded entity does not carry.
+  await em.nativeUpdate(Usuario, { id: userId }, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
+  await em.nativeUpdate(PendingConfirmation, { usuario: userId, status: 'pending', requiresTotp: true }, { status: 'cancelled', resolvedAt: now });
 }

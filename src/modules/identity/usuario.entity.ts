@@ -28,6 +28,8 @@ export const Usuario = defineEntity({
     /** Base32 TOTP secret for staff MFA; never serialized. */
     totpSecret: p.string().length(64).nullable().hidden().lazy(),
     totpEnabledAt: p.datetime().nullable(),
+    /** The last TOTP time step (unix seconds / 30) accepted for this user: a code is never accepted twice. */
+    totpLastStep: p.integer().nullable(),
     failedLoginCount: p.integer().default(0),
     lockedUntil: p.datetime().nullable(),
     lastMessageAt: p.datetime().nullable(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAdminHarness, PHONES, textOf, type AdminHarness } from './harness.ts';
 import { auditCommand } from '../../../src/cli/audit.ts';
+import { parseSince } from '../../../src/modules/admin/args.ts';
 import { runCli } from '../../../src/cli.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { spawnSync } from 'node:child_process';
@@ -35,10 +36,49 @@ describe('/auditoria and `mariadono audit verify`', () => {
     const recent = await h.say(PHONES.superAdmin, '/auditoria ver 30m');
     expect(recent).toContain('command.rol.lista');
     expect(recent).not.toContain('command.denied');
-    expect(await h.say(PHONES.superAdmin, '/auditoria ver +34600000003 2030-01-01')).toBe('No hay entradas de auditoría con esos filtros.');
-    expect(await h.say(PHONES.superAdmin, '/auditoria ver ayer')).toMatch(/«ayer» no es un teléfono válido/);
+    // Nobody did anything with +34600000009: only this very lookup (audited with it as target) is listed.
+    const nobody = (await h.say(PHONES.superAdmin, '/auditoria ver +34600000009 30m')).split('\n');
+    expect(nobody).toHaveLength(2);
+    expect(nobody[1]).toMatch(/^#\d+ \d\d\/\d\d\/\d{4}, \d\d:\d\d · \+34600000001 · command\.auditoria\.ver → 34600000009 · permitido$/);
+    // Either order, a phone pasted in groups, and the date as an option.
+    const byPhoneAndDate = await h.say(PHONES.superAdmin, '/auditoria ver 30m +34 600 000 003');
+    expect(byPhoneAndDate).toContain('command.rol.lista');
+    expect(byPhoneAndDate).not.toContain('command.denied');
+    expect(await h.say(PHONES.superAdmin, '/auditoria ver +34600000003 desde=hoy')).toContain('command.rol.lista');
     expect(await h.say(PHONES.superAdmin, '/auditoria ver limite=1')).toMatch(/últimas 1,/);
     expect(await h.say(PHONES.manager, '/auditoria ver')).toMatch(/no tienes permiso/i);
+  });
+
+  it('explains every bad filter in Spanish instead of guessing', async () => {
+    const ver = (args: string) => h.say(PHONES.superAdmin, `/auditoria ver ${args}`);
+    const notFilter = (v: string) => `«${v}» no es un teléfono (por ejemplo +34600000001) ni una fecha (2026-11-01, hoy, ayer, 24h, 7d).`;
+    const badDate = (v: string) => `«${v}» no es una fecha válida; usa AAAA-MM-DD (por ejemplo 2026-11-01), hoy, ayer o un periodo como 24h o 7d.`;
+    const badLimit = /^«limite» no es válido: debe ser un número entero entre 1 y 100 \(por ejemplo limite=50\)\n\nUso: \/auditoria ver \[telefono\] \[desde\] \[limite=20\]/;
+    expect(await ver('hola')).toBe(notFilter('hola'));
+    expect(await ver('12')).toBe(notFilter('12'));
+    expect(await ver('+34600000003 mañana')).toBe(notFilter('mañana'));
+    // Date-shaped words are dates, never read as phone digits.
+    expect(await ver('2026-02-30')).toBe(badDate('2026-02-30'));
+    expect(await ver('2026-13-01')).toBe(badDate('2026-13-01'));
+    expect(await ver('2026-11-01 25:00')).toBe(badDate('2026-11-01 25:00'));
+    expect(await ver('9999999d')).toBe(badDate('9999999d'));
+    expect(await ver('2030-01-01')).toBe('La fecha «2030-01-01» está en el futuro, así que no puede haber entradas desde entonces. Usa una fecha pasada o un periodo como 7d.');
+    expect(await ver('+34600000001 +34600000003')).toMatch(/^Indica como mucho un teléfono y una fecha \(«\+34600000001» y «\+34600000003» son del mismo tipo\)/);
+    expect(await ver('7d 24h')).toMatch(/^Indica como mucho un teléfono y una fecha \(«7d» y «24h»/);
+    for (const limit of ['0', '101', '-3', '1.5', 'abc', '']) expect(await ver(`limite=${limit}`), limit).toMatch(badLimit);
+    const failures = (await h.audit()).filter((r) => r.action === 'command.auditoria.ver' && r.outcome === 'failure');
+    expect(failures.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('reads dates in the configured time zone (TZ)', () => {
+    const now = new Date('2026-11-24T10:00:00Z');
+    expect(parseSince('2026-11-01', now, 'Europe/Madrid')!.toISOString()).toBe('2026-10-31T23:00:00.000Z');
+    expect(parseSince('2026-07-01 09:30', now, 'Europe/Madrid')!.toISOString()).toBe('2026-07-01T07:30:00.000Z');
+    expect(parseSince('hoy', now, 'America/New_York')!.toISOString()).toBe('2026-11-24T05:00:00.000Z');
+    expect(parseSince('ayer', new Date('2026-11-24T02:00:00Z'), 'America/New_York')!.toISOString()).toBe('2026-11-22T05:00:00.000Z');
+    expect(parseSince('7d', now, 'Europe/Madrid')!.toISOString()).toBe('2026-11-17T10:00:00.000Z');
+    expect(parseSince('2026-02-29', now, 'UTC')).toBeNull();
+    expect(parseSince('2028-02-29', now, 'UTC')!.toISOString()).toBe('2028-02-29T00:00:00.000Z');
   });
 
   it('verifies the chain as a long-running command that reports back later', async () => {

@@ -35,7 +35,7 @@ describe('step-up confirmation with a one-time code', () => {
     expect(row.expiresAt.getTime() - h.clock.now().getTime()).toBe(120_000);
     expect(await roleOf(TARGET)).toBe('viewer');
 
-    expect(await h.say(PHONES.admin, '/confirmar ZZZZZZ')).toBe('El código no es correcto. Te quedan 2 intentos.');
+    expect(await h.say(PHONES.admin, '/confirmar ZZZZZZ')).toBe('El código no es correcto. Intentos restantes: 2.');
     expect(await h.say(PHONES.admin, `/confirmar ${code.toLowerCase()}`)).toContain('ahora tiene el rol *agent*');
     expect(await roleOf(TARGET)).toBe('agent');
     // One-time: the same code does nothing the second time.
@@ -130,7 +130,7 @@ describe('step-up confirmation with TOTP', () => {
 
     // A code from another time window (or another secret) does not work.
     const stale = totpCodeAt(secret, new Date(h.clock.now().getTime() - 5 * 60_000));
-    expect(await h.say(PHONES.admin, `/confirmar ${stale}`)).toBe('El código de tu app de autenticación no es correcto. Te quedan 2 intentos.');
+    expect(await h.say(PHONES.admin, `/confirmar ${stale}`)).toBe('El código de tu app de autenticación no es correcto. Intentos restantes: 2.');
     expect((await h.user(TARGET))!.role!.roleName).toBe('viewer');
 
     h.clock.advance(40_000);

@@ -68,14 +68,24 @@ describe('admin commands through the replay transport', () => {
     const enrol = await h.say(ADMIN, '/seguridad totp');
     expect(enrol[0]!.content.image).toBeDefined();
     const [{ totp_secret: secret }] = await rows<{ totp_secret: string }>(h, 'select totp_secret from usuarios where "phoneNumber" = ?', [ADMIN]);
-    expect(await say(ADMIN, `/seguridad totp ${totpCodeAt(secret, h.clock.now())}`)).toMatch(/activada/);
+    const enrolCode = totpCodeAt(secret, h.clock.now());
+    expect(await say(ADMIN, `/seguridad totp ${enrolCode}`)).toMatch(/activada/);
 
     const ask = await say(ADMIN, `/rol asignar +${CUSTOMER} agent`);
     expect(ask).toMatch(/^⚠️ Se asignará el rol \*agent\* a \+34699999999[\s\S]*app de autenticación/);
     expect(await roleOf(CUSTOMER)).toBe('client');
-    expect(await say(ADMIN, '/confirmar 000000')).toMatch(/no es correcto\. Te quedan 2 intentos/);
+    expect(await say(ADMIN, '/confirmar 000000')).toMatch(/no es correcto\. Intentos restantes: 2/);
+    // The activation code is still inside its 30 s window, but a TOTP code is accepted only once.
+    expect(await say(ADMIN, `/confirmar ${enrolCode}`)).toMatch(/^Ese código de tu app ya se ha usado[\s\S]*Intentos restantes: 1\.$/);
     expect(await roleOf(CUSTOMER)).toBe('client');
-    expect(await say(ADMIN, `/confirmar ${totpCodeAt(secret, h.clock.now())}`)).toBe('Hecho: +34699999999 ahora tiene el rol *agent* (antes: client).');
+    h.clock.advance(30_000);
+    const fresh = totpCodeAt(secret, h.clock.now());
+    expect(await say(ADMIN, `/confirmar ${fresh}`)).toBe('Hecho: +34699999999 ahora tiene el rol *agent* (antes: client).');
+    expect(await roleOf(CUSTOMER)).toBe('agent');
+    // Replaying the code that confirmed does not confirm the next action either.
+    await say(ADMIN, `/rol asignar +${CUSTOMER} viewer`);
+    expect(await say(ADMIN, `/confirmar ${fresh}`)).toMatch(/^Ese código de tu app ya se ha usado/);
+    expect(await say(ADMIN, '/cancelar')).toMatch(/^Acción cancelada/);
     expect(await roleOf(CUSTOMER)).toBe('agent');
   });
 

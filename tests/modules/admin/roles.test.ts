@@ -51,6 +51,21 @@ describe('/rol and /usuario', () => {
     expect(await h.say(PHONES.agent, '/ayuda')).toContain('/rol asignar');
   });
 
+  it('audits a role change end to end: the request, the confirmation and the change with its before and after', async () => {
+    const before = (await h.audit()).length;
+    const ask = await h.say(PHONES.admin, '/rol asignar +34600000006 analyst');
+    await h.say(PHONES.admin, `/confirmar ${codeIn(ask)}`);
+    const rows = (await h.audit()).slice(before).map((r) => ({ action: r.action, outcome: r.outcome, actor: r.actorPhone, target: r.target, details: r.details }));
+    expect(rows).toEqual([
+      { action: 'command.rol.asignar', outcome: 'allowed', actor: PHONES.admin, target: PHONES.viewer, details: expect.objectContaining({ stage: 'confirmation_requested', factor: 'code', args: { telefono: PHONES.viewer, rol: 'analyst' } }) },
+      { action: 'command.confirmar', outcome: 'allowed', actor: PHONES.admin, target: null, details: { args: { codigo: '[redactado]' } } },
+      { action: 'command.rol.asignar', outcome: 'allowed', actor: PHONES.admin, target: PHONES.viewer, details: { args: { telefono: PHONES.viewer, rol: 'analyst' } } },
+      { action: 'command.rol.asignar', outcome: 'success', actor: PHONES.admin, target: PHONES.viewer, details: { from: 'viewer', to: 'analyst' } },
+      { action: 'command.confirmar', outcome: 'success', actor: PHONES.admin, target: null, details: null },
+    ]);
+    expect(await roleOf(PHONES.viewer)).toBe('analyst');
+  });
+
   it('creates the staff member when the phone has never written', async () => {
     const ask = await h.say(PHONES.admin, '/rol asignar 34677777777 agent');
     expect(ask).toContain('que aún no ha escrito nunca');
@@ -92,9 +107,12 @@ describe('/rol and /usuario', () => {
     expect((await h.user(PHONES.analyst))!.accountStatus).toBe('active');
     expect(await h.say(PHONES.admin, `/confirmar ${codeIn(ask)}`)).toBe('Hecho: la cuenta de +34600000005 está suspendida.');
     expect((await h.user(PHONES.analyst))!.accountStatus).toBe('suspended');
+    const suspension = (await h.audit()).filter((r) => r.action === 'command.usuario.suspender' && r.outcome === 'success');
+    expect(suspension.map((r) => [r.actorPhone, r.target, r.details])).toEqual([[PHONES.admin, PHONES.analyst, { from: 'active', to: 'suspended' }]]);
     expect(await h.say(PHONES.analyst, '/ayuda')).toMatch(/suspendida o inactiva/);
     expect((await h.audit()).at(-1)).toMatchObject({ action: 'command.denied', outcome: 'denied', actorPhone: PHONES.analyst, details: { command: 'ayuda', reason: 'account_inactive' } });
     expect(await h.say(PHONES.admin, '/usuario activar +34600000005')).toBe('Hecho: la cuenta de +34600000005 vuelve a estar activa.');
+    expect((await h.audit()).at(-1)).toMatchObject({ action: 'command.usuario.activar', outcome: 'success', actorPhone: PHONES.admin, target: PHONES.analyst, details: { from: 'suspended', to: 'active' } });
     expect(await h.say(PHONES.analyst, '/ayuda')).toContain('Tus comandos');
   });
 

@@ -4,12 +4,13 @@ import { ForbiddenError } from '../../../shared/errors.ts';
 import { t } from '../../../shared/i18n/index.ts';
 import { defineAction, defineCommand, type RawArgs } from '../registry.ts';
 import { MAX_CONFIRM_ATTEMPTS, codeMatches, countFailure, findPending, resolve } from '../confirmations.ts';
-import { loadTotpSecret, verifyTotp } from '../totp.ts';
+import { consumeTotp, loadTotpSecret, type TotpCheck } from '../totp.ts';
 
 /**
  * `/confirmar <código>`: runs the caller's pending sensitive action when the code (or, once
- * TOTP is enrolled, the authenticator code) is right. Wrong codes count; the third drops the
- * action. The action is re-checked (permission and rules) as it runs, since time has passed.
+ * TOTP is enrolled, the authenticator code) is right. An authenticator code is accepted only
+ * once. Wrong (or replayed) codes count; the third drops the action. The action is re-checked
+ * (permission and rules) as it runs, since time has passed.
  */
 export const confirmarCommand = defineCommand({
   name: 'confirmar',
@@ -29,14 +30,14 @@ export const confirmarCommand = defineCommand({
       if (!found) return [text(t('admin.confirm.nothing_pending'))];
       const { row } = found;
       if (found.expired) return [text(t('admin.confirm.expired', { summary: row.summary }))];
-      let ok: boolean;
+      let check: TotpCheck;
       if (row.requiresTotp) {
         const { secret } = await loadTotpSecret(em, userId);
-        ok = Boolean(secret) && verifyTotp(args.codigo, secret!, now);
+        check = secret ? await consumeTotp(em, userId, args.codigo, secret, now) : 'wrong';
       } else {
-        ok = codeMatches(row.id, args.codigo, row.codeHash);
+        check = codeMatches(row.id, args.codigo, row.codeHash) ? 'ok' : 'wrong';
       }
-      if (!ok) {
+      if (check !== 'ok') {
         const attempts = await countFailure(em, row);
         if (attempts >= MAX_CONFIRM_ATTEMPTS) {
           if (await resolve(em, row, 'failed', now)) {
@@ -52,7 +53,8 @@ export const confirmarCommand = defineCommand({
           }
           throw new ForbiddenError(t('admin.confirm.too_many', { summary: row.summary }), 'CONFIRMATION_FAILED');
         }
-        const key = row.requiresTotp ? 'admin.confirm.wrong_totp' : 'admin.confirm.wrong_code';
+        // A replayed authenticator code counts as a wrong one, but says why so the admin waits for the next.
+        const key = check === 'reused' ? 'admin.confirm.totp_reused' : row.requiresTotp ? 'admin.confirm.wrong_totp' : 'admin.confirm.wrong_code';
         throw new ForbiddenError(t(key, { left: MAX_CONFIRM_ATTEMPTS - attempts }), 'CONFIRMATION_WRONG_CODE');
       }
       if (!(await resolve(em, row, 'confirmed', now))) return [text(t('admin.confirm.nothing_pending'))];

@@ -85,8 +85,9 @@ export const rolCommand = defineCommand({
           from: plan.from?.name ?? '—',
         });
       },
-      async run({ em, args, services, caller }) {
+      async run({ em, args, services, caller, auditNotes }) {
         const plan = await applyRoleChange(em, services.rbac!, caller, args.telefono, args.rol);
+        Object.assign(auditNotes, { from: plan.from?.name ?? null, to: plan.to.name });
         return [text(t('admin.role.assigned', { phone: args.telefono, role: plan.to.name, from: plan.from?.name ?? '—' }))];
       },
     }),

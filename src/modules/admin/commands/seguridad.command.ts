@@ -4,13 +4,16 @@ import { t } from '../../../shared/i18n/index.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
 import { Usuario } from '../../identity/usuario.entity.ts';
 import { setPassword, zPassword } from '../../identity/auth.service.ts';
+import { applyTotpReset, planTotpReset } from '../../identity/staff.service.ts';
+import { zPhone } from '../args.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
-import { generateTotpSecret, loadTotpSecret, totpQrPng, totpUri, verifyTotp } from '../totp.ts';
+import { consumeTotp, generateTotpSecret, loadTotpSecret, totpQrPng, totpUri } from '../totp.ts';
 
 /**
  * `/seguridad totp [código]` enrols an authenticator app (QR first, then a first code to
- * activate); `/seguridad clave <contraseña>` sets the password for the HTTP API. Both act on
- * the caller's own account only.
+ * activate); `/seguridad clave <contraseña>` sets the password for the HTTP API (both on the
+ * caller's own account). `/seguridad quitar <telefono>` lets an admin reset someone's lost
+ * authenticator (sensitive, level rules apply).
  */
 export const seguridadCommand = defineCommand({
   name: 'seguridad',
@@ -36,16 +39,39 @@ export const seguridadCommand = defineCommand({
           const secret = generateTotpSecret();
           user.totpSecret = secret;
           user.totpEnabledAt = null;
+          user.totpLastStep = null;
           await em.flush();
           const png = await totpQrPng(totpUri(caller.phone, secret));
           // QR only: a text copy of the secret would be kept in the conversation log.
           return [{ kind: 'image', buffer: png, mimetype: 'image/png', caption: t('admin.totp.qr_caption') }];
         }
         if (!current.secret) throw new ValidationError(t('admin.totp.enrol_first'));
-        if (!verifyTotp(args.codigo, current.secret, now)) throw new ValidationError(t('admin.totp.wrong'), undefined, 'TOTP_WRONG');
+        // The activation code is spent like any other: it cannot then confirm an action.
+        if ((await consumeTotp(em, userId, args.codigo, current.secret, now)) !== 'ok') {
+          throw new ValidationError(t('admin.totp.wrong'), undefined, 'TOTP_WRONG');
+        }
         user.totpEnabledAt = now;
         await em.flush();
         return [text(t('admin.totp.enabled'))];
+      },
+    }),
+    defineSubcommand({
+      name: 'quitar',
+      aliases: ['reset', 'reiniciar', 'quitar-totp'],
+      description: 'Quita el TOTP de alguien que perdió o cambió el móvil, para que vuelva a activarlo',
+      permission: 'users.update',
+      sensitive: true,
+      params: ['telefono'],
+      args: z.object({ telefono: zPhone }).strict(),
+      usage: '/seguridad quitar <telefono>',
+      examples: ['/seguridad quitar +34600000002'],
+      async summarize({ em, args, services, caller }) {
+        const user = await planTotpReset(em, services.rbac!, caller, args.telefono);
+        return t('admin.totp.summary_reset', { phone: args.telefono, role: user.role?.roleName ?? '—' });
+      },
+      async run({ em, args, services, caller, now }) {
+        await applyTotpReset(em, services.rbac!, caller, args.telefono, now);
+        return [text(t('admin.totp.reset', { phone: args.telefono }))];
       },
     }),
     defineSubcommand({

@@ -22,8 +22,9 @@ export const usuarioCommand = defineCommand({
       args: phoneArgs,
       usage: '/usuario activar <telefono>',
       examples: ['/usuario activar +34600000001'],
-      async run({ em, args, services, caller }) {
-        await applyStatusChange(em, services.rbac!, caller, args.telefono, 'activar');
+      async run({ em, args, services, caller, auditNotes }) {
+        const { from } = await applyStatusChange(em, services.rbac!, caller, args.telefono, 'activar');
+        Object.assign(auditNotes, { from, to: 'active' });
         return [text(t('admin.user.activated', { phone: args.telefono }))];
       },
     }),
@@ -41,8 +42,9 @@ export const usuarioCommand = defineCommand({
         const user = await planStatusChange(em, services.rbac!, caller, args.telefono, 'suspender');
         return t('admin.user.summary_suspend', { phone: args.telefono, role: user.role?.roleName ?? '—' });
       },
-      async run({ em, args, services, caller }) {
-        await applyStatusChange(em, services.rbac!, caller, args.telefono, 'suspender');
+      async run({ em, args, services, caller, auditNotes }) {
+        const { from } = await applyStatusChange(em, services.rbac!, caller, args.telefono, 'suspender');
+        Object.assign(auditNotes, { from, to: 'suspended' });
         return [text(t('admin.user.suspended', { phone: args.telefono }))];
       },
     }),
