@@ -6,6 +6,7 @@ import { createOrdersFlow } from './orders.flow.ts';
 import { createOptOutFlow } from './opt-out.flow.ts';
 import { createOptInFlow } from './opt-in.flow.ts';
 import { createMediaFlows } from './media.flow.ts';
+import { createLocationFlow } from './location.flow.ts';
 import { createWelcomeFlow } from './welcome.flow.ts';
 
 export type { FlowDeps } from './context.ts';
@@ -22,6 +23,7 @@ export function createCustomerFlows(deps: FlowDeps) {
     createOptOutFlow(deps),
     createOptInFlow(deps),
     ...createMediaFlows(deps),
+    createLocationFlow(deps),
     createWelcomeFlow(deps),
   ]);
 }

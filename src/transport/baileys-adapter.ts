@@ -13,7 +13,7 @@ import type {
 } from './events.ts';
 import { jidKind, lidOfJid, normalizeJid, phoneOfJid } from './jid.ts';
 import type { LidDirectory } from './lid-directory.ts';
-import { classifyContent, toNumber, type MediaInfo } from './message-content.ts';
+import { classifyContent, str, toNumber, type MediaInfo } from './message-content.ts';
 
 /**
  * THE adapter: turns Baileys socket events into the normalized events of events.ts. The live
@@ -58,15 +58,23 @@ function isCiphertextStub(stub: unknown): boolean {
   return stub === proto.WebMessageInfo.StubType.CIPHERTEXT || stub === 'CIPHERTEXT';
 }
 
+/** Latest instant a WhatsApp timestamp may name (year 9999): beyond it a Date is invalid or absurd. */
+const MAX_SECONDS = 253_402_300_799;
+
 function secondsToDate(v: unknown, now: () => Date): Date {
   const n = toNumber(v);
-  return n && n > 0 ? new Date(n * 1000) : now();
+  return n && n > 0 && n <= MAX_SECONDS ? new Date(n * 1000) : now();
 }
+
+const list = <T>(v: T[] | null | undefined): T[] => (Array.isArray(v) ? v : []);
+/** Columns holding ids and JIDs are 255 characters: anything longer is not from WhatsApp. */
+const MAX_ID = 255;
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID && !v.includes('\u0000');
 
 export function createBaileysAdapter(deps: AdapterDeps) {
   /** Resolves a user JID plus its alternate (PN ↔ LID) to phone and LID, learning the pair. */
   const identify = (jid: string | null | undefined, alt?: string | null): Identity | null => {
-    if (!jid) return null;
+    if (!isId(jid)) return null;
     let phone = phoneOfJid(jid) ?? phoneOfJid(alt);
     let lid = lidOfJid(jid) ?? lidOfJid(alt);
     if (lid && phone) deps.lids.remember(lid, phone);
@@ -86,19 +94,75 @@ export function createBaileysAdapter(deps: AdapterDeps) {
     const who = identify(main, jidKind(main) === 'lid' ? o.phoneNumber : (o.lid ?? o.phoneNumber));
     if (!who) return null;
     const admin = o.admin === 'admin' || o.admin === 'superadmin' ? o.admin : null;
-    return { jid: who.jid, phone: who.phone, lid: who.lid, admin, name: o.notify ?? o.name ?? null };
+    return { jid: who.jid, phone: who.phone, lid: who.lid, admin, name: str(o.notify) ?? str(o.name) };
   };
 
   const groupInfo = (g: Partial<BaileysEventMap['groups.upsert'][number]> & { id: string }): GroupInfo => ({
     jid: g.id,
-    subject: g.subject ?? null,
+    subject: str(g.subject),
     subjectTime: g.subjectTime ? secondsToDate(g.subjectTime, deps.now) : null,
-    description: g.desc ?? null,
+    description: str(g.desc),
     creation: g.creation ? secondsToDate(g.creation, deps.now) : null,
     ownerPhone: identify(g.owner, g.ownerPn)?.phone ?? null,
-    size: g.size ?? g.participants?.length ?? null,
-    participants: g.participants?.map(participantOf).filter((p): p is GroupParticipant => p !== null),
+    size: toNumber(g.size) ?? (Array.isArray(g.participants) ? g.participants.length : null),
+    participants: Array.isArray(g.participants) ? g.participants.map(participantOf).filter((p): p is GroupParticipant => p !== null) : undefined,
   });
+
+  /** One WAMessage → its normalized event, or null for plumbing and what is not a chat message. */
+  const mapMessage = (raw: WAMessage, upsertType: MessageReceived['upsertType']): MappedMessage | null => {
+    const key = raw.key;
+    if (!isId(key.id) || !isId(key.remoteJid)) return null;
+    const kind = jidKind(key.remoteJid);
+    if (kind !== 'pn' && kind !== 'lid' && kind !== 'group') return null;
+    const isGroup = kind === 'group';
+    const fromMe = key.fromMe === true;
+    let content: ReturnType<typeof classifyContent>;
+    try {
+      content = classifyContent(raw.message);
+    } catch {
+      // A shape we cannot read is still a message someone sent: logged as 'unknown', not lost.
+      content = { messageType: 'unknown', body: null, media: null, quotedId: null, skip: false, extra: { unreadable: true } };
+    }
+    if (content.skip) return null;
+    const self = deps.self();
+    const peer = isGroup ? null : identify(key.remoteJid, key.remoteJidAlt);
+    const participant = isGroup && !fromMe ? identify(key.participant, key.participantAlt) : null;
+    const sender = fromMe ? { phone: self.phone, lid: self.lid } : isGroup ? participant : peer;
+    const media = content.media;
+    return {
+      raw,
+      event: {
+        type: 'message',
+        platform: 'baileys',
+        messageId: key.id,
+        chatJid: isGroup ? key.remoteJid : peer!.jid,
+        isGroup,
+        senderPhone: sender?.phone ?? null,
+        senderLid: sender?.lid ?? null,
+        peerPhone: peer?.phone ?? null,
+        peerLid: peer?.lid ?? null,
+        senderName: fromMe ? null : str(raw.pushName),
+        fromMe,
+        timestamp: secondsToDate(raw.messageTimestamp, deps.now),
+        messageType: content.messageType,
+        body: content.body,
+        quotedId: content.quotedId,
+        media: media
+          ? {
+              kind: media.kind,
+              mimetype: media.mimetype,
+              fileName: media.fileName,
+              declaredSize: media.declaredSize,
+              expectedSha256: media.expectedSha256,
+              retryInfo: media.retryInfo,
+              open: () => deps.openMedia(raw, media),
+            }
+          : null,
+        upsertType,
+        extra: content.extra,
+      },
+    };
+  };
 
   return {
     identify,
@@ -107,59 +171,16 @@ export function createBaileysAdapter(deps: AdapterDeps) {
     messagesUpsert(data: BaileysEventMap['messages.upsert']): { messages: MappedMessage[]; decryptFailures: number } {
       const out: MappedMessage[] = [];
       let decryptFailures = 0;
-      const upsertType = data.type === 'notify' ? 'notify' : 'append';
-      for (const raw of data.messages ?? []) {
-        const key = raw?.key;
-        if (!key?.id || !key.remoteJid) continue;
+      const upsertType = data?.type === 'notify' ? 'notify' : 'append';
+      for (const raw of list(data?.messages)) {
+        if (!raw || typeof raw !== 'object' || !raw.key || typeof raw.key !== 'object') continue;
         if (isCiphertextStub(raw.messageStubType)) {
           // Baileys retries decryption and redelivers with the same id: logging now would block it.
           decryptFailures++;
           continue;
         }
-        const kind = jidKind(key.remoteJid);
-        if (kind !== 'pn' && kind !== 'lid' && kind !== 'group') continue;
-        const content = classifyContent(raw.message);
-        if (content.skip) continue;
-        const isGroup = kind === 'group';
-        const fromMe = Boolean(key.fromMe);
-        const self = deps.self();
-        const peer = isGroup ? null : identify(key.remoteJid, key.remoteJidAlt);
-        const participant = isGroup && !fromMe ? identify(key.participant, key.participantAlt) : null;
-        const sender = fromMe ? { phone: self.phone, lid: self.lid } : isGroup ? participant : peer;
-        const media = content.media;
-        out.push({
-          raw,
-          event: {
-            type: 'message',
-            platform: 'baileys',
-            messageId: key.id,
-            chatJid: isGroup ? key.remoteJid : peer!.jid,
-            isGroup,
-            senderPhone: sender?.phone ?? null,
-            senderLid: sender?.lid ?? null,
-            peerPhone: peer?.phone ?? null,
-            peerLid: peer?.lid ?? null,
-            senderName: fromMe ? null : (raw.pushName ?? null),
-            fromMe,
-            timestamp: secondsToDate(raw.messageTimestamp, deps.now),
-            messageType: content.messageType,
-            body: content.body,
-            quotedId: content.quotedId,
-            media: media
-              ? {
-                  kind: media.kind,
-                  mimetype: media.mimetype,
-                  fileName: media.fileName,
-                  declaredSize: media.declaredSize,
-                  expectedSha256: media.expectedSha256,
-                  retryInfo: media.retryInfo,
-                  open: () => deps.openMedia(raw, media),
-                }
-              : null,
-            upsertType,
-            extra: content.extra,
-          },
-        });
+        const mapped = mapMessage(raw, upsertType);
+        if (mapped) out.push(mapped);
       }
       return { messages: out, decryptFailures };
     },
@@ -167,9 +188,9 @@ export function createBaileysAdapter(deps: AdapterDeps) {
     /** `messages.update`: 1:1 delivery/read receipts (and our own sends' server acks). */
     messagesUpdate(data: BaileysEventMap['messages.update']): ReceiptUpdated[] {
       const out: ReceiptUpdated[] = [];
-      for (const u of data ?? []) {
+      for (const u of list(data)) {
         const status = deliveryStatusOf(u?.update?.status);
-        if (!u?.key?.id || !status) continue;
+        if (!isId(u?.key?.id) || !status) continue;
         out.push({ type: 'receipt', platform: 'baileys', messageId: u.key.id, status, timestamp: deps.now() });
       }
       return out;
@@ -178,8 +199,8 @@ export function createBaileysAdapter(deps: AdapterDeps) {
     /** `message-receipt.update`: per-participant receipts (groups, and some 1:1 read receipts). */
     messageReceipts(data: BaileysEventMap['message-receipt.update']): ReceiptUpdated[] {
       const out: ReceiptUpdated[] = [];
-      for (const r of data ?? []) {
-        if (!r?.key?.id || !r.receipt) continue;
+      for (const r of list(data)) {
+        if (!isId(r?.key?.id) || !r.receipt || typeof r.receipt !== 'object') continue;
         const { readTimestamp, playedTimestamp, receiptTimestamp } = r.receipt;
         const status: DeliveryStatus | null = readTimestamp || playedTimestamp ? 'read' : receiptTimestamp ? 'delivered' : null;
         if (!status) continue;
@@ -197,23 +218,23 @@ export function createBaileysAdapter(deps: AdapterDeps) {
     },
 
     groupsUpsert(data: BaileysEventMap['groups.upsert'], fullSync = false): GroupUpserted {
-      return { type: 'group.upsert', fullSync, groups: (data ?? []).filter((g) => g?.id).map(groupInfo), timestamp: deps.now() };
+      return { type: 'group.upsert', fullSync, groups: list(data).filter((g) => isId(g?.id)).map(groupInfo), timestamp: deps.now() };
     },
 
     groupsUpdate(data: BaileysEventMap['groups.update']): GroupUpdated[] {
-      return (data ?? [])
-        .filter((g): g is typeof g & { id: string } => Boolean(g?.id) && (g.subject !== undefined || g.desc !== undefined))
+      return list(data)
+        .filter((g): g is typeof g & { id: string } => isId(g?.id) && (g.subject !== undefined || g.desc !== undefined))
         .map((g) => ({
           type: 'group.update',
           jid: g.id,
-          subject: g.subject,
-          description: g.desc,
+          subject: g.subject === undefined ? undefined : str(g.subject),
+          description: g.desc === undefined ? undefined : str(g.desc),
           timestamp: g.subjectTime ? secondsToDate(g.subjectTime, deps.now) : deps.now(),
         }));
     },
 
     groupParticipants(data: BaileysEventMap['group-participants.update']): GroupParticipantsChanged | null {
-      if (!data?.id || !Array.isArray(data.participants)) return null;
+      if (!isId(data?.id) || !Array.isArray(data.participants)) return null;
       const action = data.action;
       if (!['add', 'remove', 'promote', 'demote', 'modify'].includes(action)) return null;
       const author = identify(data.author, data.authorPn);
@@ -229,10 +250,10 @@ export function createBaileysAdapter(deps: AdapterDeps) {
 
     contactsUpsert(data: BaileysEventMap['contacts.upsert']): ContactUpserted[] {
       const out: ContactUpserted[] = [];
-      for (const c of data ?? []) {
+      for (const c of list(data)) {
         const who = identify(c?.id, jidKind(c?.id) === 'lid' ? c?.phoneNumber : c?.lid);
         if (!who || (!who.phone && !who.lid)) continue;
-        out.push({ type: 'contact', phone: who.phone, lid: who.lid, name: c.notify ?? c.name ?? null, timestamp: deps.now() });
+        out.push({ type: 'contact', phone: who.phone, lid: who.lid, name: str(c.notify) ?? str(c.name), timestamp: deps.now() });
       }
       return out;
     },

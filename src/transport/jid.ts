@@ -19,7 +19,8 @@ import {
 export type JidKind = 'pn' | 'lid' | 'group' | 'status' | 'broadcast' | 'newsletter' | 'other';
 
 export function jidKind(jid: string | null | undefined): JidKind {
-  if (!jid) return 'other';
+  // Recorded or malformed events may carry anything here: only strings are JIDs.
+  if (typeof jid !== 'string' || !jid) return 'other';
   if (isJidStatusBroadcast(jid)) return 'status';
   if (isJidGroup(jid)) return 'group';
   if (isJidNewsletter(jid)) return 'newsletter';

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import qrcode from 'qrcode-terminal';
 import { DEFAULT_CONNECTION_CONFIG, downloadMediaMessage, isJidNewsletter, isJidStatusBroadcast, proto, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
 import type { App } from '../app.ts';
 import { withEm } from '../db/orm.ts';
@@ -10,6 +9,7 @@ import { createConnectionState } from './connection-state.ts';
 import { createLidDirectory } from './lid-directory.ts';
 import { createConversationKit } from './kit.ts';
 import { createEventRecorder } from './recorder.ts';
+import { createPairing } from './pairing.ts';
 import { createWatchdog } from './reconnect.ts';
 import { createSession } from './session.ts';
 import type { SocketLike } from './socket.ts';
@@ -65,6 +65,8 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
   const socket = () => provider.vendor as unknown as SocketLike | undefined;
 
   const watchdog = createWatchdog({ state: state.get, logger, restart: () => provider.restartVendor() });
+  // The provider keeps its credentials in `<name>_sessions` under the working directory (home).
+  const pairing = createPairing({ authDir: join(home, 'bot_sessions'), logger, pairingPhone: config.PAIRING_PHONE, write: (s) => void process.stdout.write(s) });
   const session = createSession({
     config, logger, clock, services, state, provider, socket, recorder,
     lids: createLidDirectory(),
@@ -76,20 +78,14 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     onConnection: (u) => {
       if (u.connection === 'open') watchdog.connected();
     },
+    onLoggedOut: () => pairing.loggedOut(),
   });
   provider.hooks = {
     attach: (ev) => session.attach(ev),
     send: (to, text, o) => session.sendFromFlow(to, text, o),
     vendorFailed: () => watchdog.providerGaveUp(),
   };
-  provider.on('require_action', (p: { payload?: { qr?: string; code?: string } }) => {
-    if (p.payload?.qr) {
-      process.stdout.write('\nEscanea este código QR con WhatsApp (Dispositivos vinculados → Vincular un dispositivo):\n');
-      qrcode.generate(p.payload.qr, { small: true }, (s) => process.stdout.write(`${s}\n`));
-    } else if (p.payload?.code) {
-      process.stdout.write(`\nCódigo de vinculación para +${config.PAIRING_PHONE}: ${p.payload.code}\n(WhatsApp → Dispositivos vinculados → Vincular con el número de teléfono)\n`);
-    }
-  });
+  provider.on('require_action', (p: { payload?: { qr?: string; code?: string } }) => pairing.prompt(p.payload));
   provider.on('auth_failure', () => {
     log.warn('the WhatsApp provider stopped retrying; the watchdog takes over');
     watchdog.providerGaveUp();

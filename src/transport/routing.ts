@@ -4,8 +4,8 @@ import type { MessageReceived } from './events.ts';
 /**
  * Who answers a logged message. Nothing answers history (`append`), our own messages, repeats
  * of a message already logged, or anything older than REPLY_MAX_AGE (a restart must not
- * re-answer old conversations). `/…` goes to the admin router, never to the flows; in groups
- * only when ALLOW_GROUP_COMMANDS is on.
+ * re-answer old conversations), nor reactions, edits and deletions. `/…` goes to the admin
+ * router, never to the flows; in groups only when ALLOW_GROUP_COMMANDS is on.
  */
 export type Route = 'flow' | 'command' | 'none';
 
@@ -23,6 +23,8 @@ export function routeOf(
   if (outcome && !outcome.inserted) return 'none';
   if (e.upsertType !== 'notify' || e.fromMe) return 'none';
   if (now.getTime() - e.timestamp.getTime() > config.REPLY_MAX_AGE) return 'none';
+  // A reaction, an edit or a deletion is not something to answer (an edit into "/…" included).
+  if (e.messageType === 'reaction' || e.messageType === 'system') return 'none';
   if (isCommandText(e.body)) return !e.isGroup || config.ALLOW_GROUP_COMMANDS ? 'command' : 'none';
   return e.isGroup ? 'none' : 'flow';
 }

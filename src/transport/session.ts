@@ -1,4 +1,4 @@
-import type { BaileysEventEmitter, BaileysEventMap } from '@whiskeysockets/baileys';
+import { normalizeMessageContent, type BaileysEventEmitter, type BaileysEventMap } from '@whiskeysockets/baileys';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -36,6 +36,8 @@ export interface SessionDeps {
   recorder?: EventRecorder | null;
   /** Live only: told about closes/opens (the reconnect watchdog). */
   onConnection?(update: BaileysEventMap['connection.update']): void;
+  /** Live only: WhatsApp logged this session out (clear the saved credentials, say so). */
+  onLoggedOut?(): void;
 }
 
 const LOGGED_OUT = 401;
@@ -98,7 +100,15 @@ export function createSession(deps: SessionDeps) {
       firstContact: outcome?.firstContact ?? false,
       name: m.event.senderName ?? null,
     };
-    await flowUpsert({ ...data, type: 'notify', messages: [{ ...m.raw, mariadono } as never] });
+    // BuilderBot reads only top-level fields: unwrap disappearing-mode, view-once and
+    // document-with-caption wrappers, or their text and media would never reach the flows.
+    const message = normalizeMessageContent(m.raw.message) ?? m.raw.message;
+    // The chat JID without a device suffix (`…:7@s.whatsapp.net`): BuilderBot answers to it.
+    const key = { ...m.raw.key, remoteJid: m.event.chatJid };
+    // The provider calls `.includes` on these (decryption stubs, which never get this far).
+    const stub = m.raw.messageStubParameters;
+    const messageStubParameters = Array.isArray(stub) ? stub.filter((p) => typeof p === 'string') : undefined;
+    await flowUpsert({ ...data, type: 'notify', messages: [{ ...m.raw, key, message, messageStubParameters, mariadono } as never] });
     await deps.provider.settleFlows();
   };
 
@@ -112,8 +122,13 @@ export function createSession(deps: SessionDeps) {
     for (const [i, m] of messages.entries()) {
       const outcome = result?.messages[i];
       const route = routeOf(m.event, outcome, clock.now(), deps.config);
-      if (route === 'command') await runCommand(m, outcome);
-      else if (route === 'flow') await runFlows(data, m, outcome);
+      try {
+        if (route === 'command') await runCommand(m, outcome);
+        else if (route === 'flow') await runFlows(data, m, outcome);
+      } catch (err) {
+        // One message the flows choke on must not leave the rest of the batch unanswered.
+        log.error({ err, msgId: m.event.messageId, route }, 'message not answered');
+      }
     }
   };
 
@@ -131,7 +146,8 @@ export function createSession(deps: SessionDeps) {
       state.reconnected();
       if (code === LOGGED_OUT) {
         state.set('logged_out', 'logged out');
-        log.warn('WhatsApp closed this session (logged out): the saved session was cleared; scan the new QR code to pair again');
+        if (deps.onLoggedOut) deps.onLoggedOut();
+        else log.warn('WhatsApp closed this session (logged out)');
       } else {
         state.set('reconnecting', err?.message ?? `closed (${code ?? 'unknown'})`);
         log.warn(

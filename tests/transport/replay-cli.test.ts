@@ -1,35 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatabaseSync } from 'node:sqlite';
+import { cleanupCliDirs, line, msg, ROOT, runCli as run, tempDir } from '../helpers/cli.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function run(args: string[], input?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'mariadono-cli-'));
-  dirs.push(dir);
-  const res = spawnSync(NODE, [join(ROOT, 'src/cli.ts'), ...args], {
-    cwd: dir,
-    input,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, STORAGE_DIR: join(dir, 'storage'), LOG_LEVEL: 'info', NODE_ENV: 'test' },
-    timeout: 30_000,
-  });
-  return { ...res, dir };
-}
-
-const line = (type: string, data: unknown) => JSON.stringify({ type, data });
-const msg = (id: string, text: string, ts = 1732420000) => line('messages.upsert', { type: 'notify', messages: [{ key: { remoteJid: '34600000001@s.whatsapp.net', fromMe: false, id }, messageTimestamp: ts, pushName: 'Ana', message: { conversation: text } }] });
+afterAll(cleanupCliDirs);
 
 describe('mariadono replay (CLI)', () => {
   it('replays the committed example: JSON send lines on stdout only, logs on stderr, exit 0', () => {
-    const work = mkdtempSync(join(tmpdir(), 'mariadono-example-'));
-    dirs.push(work);
+    const work = tempDir('mariadono-example-');
     cpSync(join(ROOT, 'examples'), work, { recursive: true });
     const r = run(['replay', join(work, 'demo.jsonl')]);
     expect(r.status, r.stderr).toBe(0);
@@ -49,8 +29,7 @@ describe('mariadono replay (CLI)', () => {
   });
 
   it('stops at a malformed line with its number after processing the lines before it (exit 1)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mariadono-bad-'));
-    dirs.push(dir);
+    const dir = tempDir('mariadono-bad-');
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, [msg('OK-1', 'hola'), '', '{"type":"messages.upsert", nope}', msg('NEVER-1', 'menú', 1732420010)].join('\n'));
     const r = run(['replay', file]);
@@ -62,8 +41,7 @@ describe('mariadono replay (CLI)', () => {
   });
 
   it('rejects an unknown event type with the list of valid ones', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mariadono-bad-'));
-    dirs.push(dir);
+    const dir = tempDir('mariadono-bad-');
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, `${line('message.upsert', {})}\n`);
     const r = run(['replay', file]);
@@ -76,6 +54,9 @@ describe('mariadono replay (CLI)', () => {
     const missing = run(['replay', 'nope.jsonl']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no existe el fichero');
+    const folder = run(['replay', tmpdir()]);
+    expect(folder.status).toBe(1);
+    expect(folder.stderr).toContain('no es un fichero (se esperaba un fichero .jsonl de eventos)');
     const badDb = run(['replay', 'x.jsonl', '--db', 'mysql://x']);
     expect(badDb.status).toBe(2);
     expect(badDb.stderr).toContain('se esperaba sqlite:<ruta> o postgres://');

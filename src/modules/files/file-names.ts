@@ -64,16 +64,18 @@ export function extensionFor(mimetype: string | null | undefined, fileName?: str
 
 /**
  * A sender's file name made safe to store and show: no directories, no control characters, no
- * leading dots, at most 200 characters. Null when nothing usable is left.
+ * bidirectional overrides (which make `factura\u202Efdp.exe` display as `factura.exe.pdf`), no
+ * leading dots, at most 200 characters (whole code points). Null when nothing usable is left.
  */
 export function sanitizeFileName(name: string | null | undefined): string | null {
-  if (!name) return null;
+  if (typeof name !== 'string' || !name) return null;
   const last = name.split(/[\\/]/).pop() ?? '';
   const cleaned = last
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*]/g, '_')
     .replace(/^[.\s]+/, '')
-    .trim()
-    .slice(0, 200);
-  return cleaned.length ? cleaned : null;
+    .trim();
+  const short = Array.from(cleaned).slice(0, 200).join('').trim();
+  return short.length ? short : null;
 }

@@ -6,11 +6,15 @@ import type { MediaKind } from '../../transport/events.ts';
 import type { MediaJob } from './media.service.ts';
 
 /**
- * Failed downloads are kept with what is needed to try again (`media_key_json`: WhatsApp's media
- * key, direct path, url). The live transport rebuilds the message from it and asks Baileys again,
- * with the media re-upload request for URLs that expired. Checksum mismatches and oversize files
- * are not retried: the same bytes would come back.
+ * Failed downloads and checksum mismatches (a truncated or corrupted transfer) are kept with what
+ * is needed to try again (`media_key_json`: WhatsApp's media key, direct path, url). The live
+ * transport rebuilds the message from it and asks Baileys again, with the media re-upload
+ * request for URLs that expired. Oversize files are not retried (the same bytes would come
+ * back). The least recently tried go first, so files that keep failing cannot starve the rest,
+ * and after `REPAIR_WINDOW_MS` a file is given up (the sender's phone no longer has it).
  */
+
+export const REPAIR_WINDOW_MS = 7 * 24 * 3600_000;
 
 export interface RepairCandidate {
   fileId: string;
@@ -34,8 +38,17 @@ const KIND_BY_FIELD: Record<string, MediaKind> = {
   stickerMessage: 'sticker',
 };
 
-export async function findRepairCandidates(em: EntityManager, limit: number): Promise<RepairCandidate[]> {
-  const rows = await em.find(ClientFileStorage, { downloadStatus: 'failed', mediaKeyJson: { $ne: null }, messageId: { $ne: null } } as never, { limit, orderBy: { createdAt: 'asc' } });
+export async function findRepairCandidates(em: EntityManager, limit: number, now: Date): Promise<RepairCandidate[]> {
+  const rows = await em.find(
+    ClientFileStorage,
+    {
+      downloadStatus: { $in: ['failed', 'checksum_mismatch'] },
+      mediaKeyJson: { $ne: null },
+      messageId: { $ne: null },
+      createdAt: { $gte: new Date(now.getTime() - REPAIR_WINDOW_MS) },
+    } as never,
+    { limit, orderBy: { updatedAt: 'asc', createdAt: 'asc' } },
+  );
   const ids = rows.map((r) => r.messageId!);
   const jids = new Map((ids.length ? await em.find(ConversationLog, { messageId: { $in: ids } }, { fields: ['messageId', 'remoteJid'] }) : []).map((c) => [c.messageId, c.remoteJid ?? null]));
   return rows.map((r) => ({

@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { MediaRef } from '../../transport/events.ts';
 import type { MetricsRegistry } from '../../http/metrics-registry.ts';
 import { ClientFileStorage } from './client-file-storage.entity.ts';
+import { storableSize } from '../messaging/storable.ts';
 import { storeMedia, type StoreResult } from './media-store.ts';
 import { findRepairCandidates, repairJob, type RepairOpener } from './media-repair.ts';
 
@@ -27,7 +28,7 @@ export interface MediaService {
   /** Resolves when every queued download has finished and its row is updated. */
   drain(): Promise<void>;
   pending(): number;
-  /** Tries failed downloads again with `open` (live: Baileys + media re-upload); returns how many were queued. */
+  /** Tries failed and mismatched downloads again with `open` (live: Baileys + media re-upload); returns how many were queued. */
   retryFailed(open: RepairOpener, limit?: number): Promise<number>;
 }
 
@@ -42,7 +43,8 @@ export function createMediaService(deps: { config: Config; logger: Logger; orm: 
         downloadError: result.error,
         filePath: result.relPath ?? '',
         checksumSha256: result.sha256,
-        fileSize: result.size,
+        // A sender's absurd announced size (too_large) is kept in the reason only.
+        fileSize: storableSize(result.size),
         uploadTimestamp: result.status === 'ok' ? deps.clock.now() : null,
         updatedAt: new Date(),
       }),
@@ -77,7 +79,7 @@ export function createMediaService(deps: { config: Config; logger: Logger; orm: 
   return {
     enqueue,
     async retryFailed(open, limit = 50) {
-      const candidates = await withEm(deps.orm, (em) => findRepairCandidates(em, limit));
+      const candidates = await withEm(deps.orm, (em) => findRepairCandidates(em, limit, deps.clock.now()));
       const jobs = candidates.map((c) => repairJob(c, open)).filter((j): j is MediaJob => j !== null);
       enqueue(jobs);
       if (jobs.length) log.info({ files: jobs.length }, 'retrying failed media downloads');

@@ -15,7 +15,7 @@ import type { GroupInfo, GroupParticipant, GroupParticipantsChanged, GroupUpdate
 /** The member key: phone digits, or `lid:<digits>` while WhatsApp only gave us the LID. */
 export function memberKey(p: GroupParticipant): string {
   if (p.phone) return p.phone;
-  if (p.lid) return `lid:${p.lid}`;
+  if (p.lid) return `lid:${p.lid}`.slice(0, 20);
   return p.jid.split('@')[0]!.slice(0, 20);
 }
 

@@ -8,6 +8,7 @@ import type { MessageReceived } from '../../transport/events.ts';
 import type { OutboundOrigin } from '../../transport/types.ts';
 import { resolvePeers } from './user-resolver.ts';
 import { insertIgnore } from './bulk-insert.ts';
+import { storableSize, withoutNul } from './storable.ts';
 
 /**
  * Writes one batch of MessageReceived events inside the caller's transaction: `usuarios`,
@@ -45,7 +46,9 @@ export interface WriteContext {
 }
 
 function storable(ctx: WriteContext, body: string | null): string | null {
-  return body && ctx.storableBody && body.trimStart().startsWith('/') ? ctx.storableBody(body) : body;
+  if (!body) return body;
+  const clean = withoutNul(body);
+  return ctx.storableBody && clean.trimStart().startsWith('/') ? ctx.storableBody(clean) : clean;
 }
 
 const GROUP_TYPES = new Set<IWhatsappGroupMessageLog['messageType']>(['text', 'image', 'video', 'audio', 'document', 'sticker', 'reaction']);
@@ -79,7 +82,8 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
       if (!inserted) return;
       const own = e.fromMe ? ctx.ownOrigin(e.messageId) : null;
       rows.push({
-        from: peer.phone ?? e.chatJid,
+        // Column widths hold for any input (PostgreSQL rejects what SQLite would quietly keep).
+        from: (peer.phone ?? e.chatJid).slice(0, 50),
         cliente: peer.userId,
         date: e.timestamp,
         body: storable(ctx, e.body),
@@ -92,7 +96,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
         origin: e.fromMe ? (own?.origin ?? 'staff_phone') : 'customer',
         campaign: own?.campaignId ?? null,
         deliveryStatus: e.fromMe ? 'sent' : null,
-        quotedMessageId: e.quotedId ?? null,
+        quotedMessageId: e.quotedId?.slice(0, 255) ?? null,
         raw: e.extra ?? null,
         createdAt: new Date(),
       });
@@ -106,7 +110,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
           fileType: fileTypeOf(e.media.kind),
           mimeType: e.media.mimetype?.slice(0, 100) ?? null,
           originalFilename: sanitizeFileName(e.media.fileName),
-          fileSize: e.media.declaredSize ?? null,
+          fileSize: storableSize(e.media.declaredSize),
           filePath: '',
           downloadStatus: 'pending',
           sourceSha256: e.media.expectedSha256 ?? null,
@@ -136,7 +140,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
         messageId: e.messageId,
         group: e.chatJid,
         senderPhoneNumber: e.senderPhone?.slice(0, 20) ?? null,
-        senderName: e.senderName?.slice(0, 255) ?? null,
+        senderName: e.senderName ? withoutNul(e.senderName).slice(0, 255) : null,
         messageBody: storable(ctx, e.body),
         messageType: groupType(e.messageType),
         mediaUrl: e.media ? mediaReference(e) : null,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { Usuario } from '../identity/usuario.entity.ts';
 import { ensureUsers } from '../identity/identity.service.ts';
 import type { MessageReceived } from '../../transport/events.ts';
+import { withoutNul } from './storable.ts';
 
 /**
  * Resolves the counterpart of each 1:1 message to one `usuarios` row, in bulk: one query loads
@@ -46,7 +47,7 @@ export async function resolvePeers(em: EntityManager, events: MessageReceived[])
   // First contacts, created together (least-privilege `client` role), named by their first message.
   const newcomers = new Map<string, string | null>();
   for (const e of events) {
-    if (e.peerPhone && !byPhone.has(e.peerPhone) && !newcomers.get(e.peerPhone)) newcomers.set(e.peerPhone, e.fromMe ? null : (e.senderName ?? null));
+    if (e.peerPhone && !byPhone.has(e.peerPhone) && !newcomers.get(e.peerPhone)) newcomers.set(e.peerPhone, e.fromMe || !e.senderName ? null : withoutNul(e.senderName).slice(0, 255));
   }
   if (newcomers.size) {
     const created = await ensureUsers(em, [...newcomers].map(([phone, nombre]) => ({ phone, nombre })));
@@ -75,7 +76,7 @@ export async function resolvePeers(em: EntityManager, events: MessageReceived[])
     if (row && !e.fromMe) {
       if (e.senderName && row.nombre !== e.senderName) {
         row.nombre = e.senderName;
-        names.set(row.id, e.senderName.slice(0, 255));
+        names.set(row.id, withoutNul(e.senderName).slice(0, 255));
       }
       firstContact = !row.lastMessageAt;
       if (!row.lastMessageAt || row.lastMessageAt < e.timestamp) {

@@ -1,3 +1,5 @@
+import { mediaFileProblem } from './media.ts';
+
 /**
  * The replay file format: one JSON object per line, `{"type": <Baileys event name>, "data":
  * <its payload>}`, exactly as the socket emits them (see README). Validation is about shape
@@ -44,7 +46,8 @@ function checkShape(type: ReplayEventType, data: unknown): string | null {
         if (!isObject(m) || !isObject(m.key) || typeof m.key.remoteJid !== 'string' || typeof m.key.id !== 'string') {
           return `el mensaje ${i + 1} necesita "key" con "remoteJid" e "id" (texto)`;
         }
-        if (m.mediaFile !== undefined && typeof m.mediaFile !== 'string') return `el mensaje ${i + 1}: "mediaFile" debe ser una ruta relativa al fichero JSONL`;
+        const mediaProblem = m.mediaFile === undefined ? null : mediaFileProblem(m.mediaFile);
+        if (mediaProblem) return `el mensaje ${i + 1}: ${mediaProblem}`;
       }
       return null;
     }
@@ -106,6 +109,7 @@ export function eventTime(e: ReplayEvent): Date | null {
   if (e.type === 'message-receipt.update') {
     for (const r of e.data) for (const k of ['receiptTimestamp', 'readTimestamp', 'playedTimestamp']) secs.push(num(r?.receipt?.[k]));
   }
-  const valid = secs.filter((s) => Number.isFinite(s) && s > 0);
+  // Same bound as the adapter (year 9999): one absurd timestamp must not throw replay time ahead.
+  const valid = secs.filter((s) => Number.isFinite(s) && s > 0 && s <= 253_402_300_799);
   return valid.length ? new Date(Math.max(...valid) * 1000) : null;
 }

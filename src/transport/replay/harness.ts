@@ -35,6 +35,8 @@ export interface ReplayHarnessOptions {
   botPhone?: string;
   /** Replay time before the first timestamped event (default: that event's time). */
   start?: Date;
+  /** A message's `mediaFile` could not be used (the download is recorded as failed). */
+  onMediaProblem?(messageId: string, reason: string): void;
 }
 
 export interface SayOptions {
@@ -96,7 +98,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
     provider: kit.provider,
     socket: () => socket,
     lids: createLidDirectory(),
-    openMedia: replayMediaOpener(opts.baseDir ?? process.cwd()),
+    openMedia: replayMediaOpener(opts.baseDir ?? process.cwd(), opts.onMediaProblem),
   });
   kit.provider.hooks = { attach: (ev) => session.attach(ev), send: (to, text, o) => session.sendFromFlow(to, text, o) };
   services.setTransport(createBaileysTransport({ socket: () => socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend }));

@@ -50,7 +50,7 @@ describe('media storage (replay → files + client_file_storage)', () => {
     await start();
     await h.feed(upsert([wa({ phone: '34600000002', id: 'DOC-1', mediaFile: 'factura.pdf', message: { documentMessage: { mimetype: 'application/pdf', fileName: '../../../etc/passwd\u0000.pdf', caption: 'factura' } } })]));
     const [f] = await rows(h, 'select cliente_id, file_type, original_filename, file_path, download_status from client_file_storage');
-    expect(f).toMatchObject({ file_type: 'document', original_filename: 'passwd_.pdf', download_status: 'ok', file_path: `clients/client_${f!.cliente_id}/documents/${sha256(PDF)}.pdf` });
+    expect(f).toMatchObject({ file_type: 'document', original_filename: 'passwd.pdf', download_status: 'ok', file_path: `clients/client_${f!.cliente_id}/documents/${sha256(PDF)}.pdf` });
     expect(existsSync(join(h.config.STORAGE_DIR, f!.file_path as string))).toBe(true);
   });
 
@@ -129,5 +129,43 @@ describe('media repair', () => {
     expect(asked).toEqual([expect.objectContaining({ id: 'FIX-1', jid: '34600000001@s.whatsapp.net', field: 'imageMessage', directPath: '/v/t62/x', mediaKey: Buffer.from('k').toString('base64') })]);
     expect(await rows(h, 'select download_status, checksum_sha256 from client_file_storage')).toEqual([{ download_status: 'ok', checksum_sha256: sha256(PNG) }]);
     expect(await h.services.media.retryFailed(async () => Readable.from([]))).toBe(0);
+  });
+
+  it('retries checksum mismatches too, and gives up after the repair window', async () => {
+    h = await createTestHarness('sqlite', { baseDir: FIXTURES, start: new Date(T0 * 1000) });
+    const key = { mediaKey: Buffer.from('k').toString('base64'), directPath: '/v/t62/y' };
+    await h.feed(upsert([
+      wa({ phone: '34600000001', id: 'MISMATCH-1', mediaFile: 'factura.pdf', message: { imageMessage: { mimetype: 'image/png', fileSha256: b64sha(PNG), ...key } } }),
+      wa({ phone: '34600000001', id: 'OLD-FAIL', message: { imageMessage: { mimetype: 'image/png', ...key } } }),
+    ]));
+    expect(await rows(h, 'select message_id, download_status from client_file_storage order by message_id')).toEqual([
+      { message_id: 'MISMATCH-1', download_status: 'checksum_mismatch' },
+      { message_id: 'OLD-FAIL', download_status: 'failed' },
+    ]);
+    // OLD-FAIL arrived eight days ago: the sender's phone no longer has it.
+    await h.orm.em.fork().getConnection().execute("update client_file_storage set created_at = ? where message_id = 'OLD-FAIL'", [(T0 - 8 * 86400) * 1000]);
+    const asked: string[] = [];
+    expect(await h.services.media.retryFailed(async (c) => (asked.push(c.messageId), Readable.from([PNG])))).toBe(1);
+    await h.services.media.drain();
+    expect(asked).toEqual(['MISMATCH-1']);
+    expect(await rows(h, "select download_status, checksum_sha256 from client_file_storage where message_id = 'MISMATCH-1'")).toEqual([{ download_status: 'ok', checksum_sha256: sha256(PNG) }]);
+  });
+
+  it('takes turns: a file that keeps failing does not starve the others', async () => {
+    h = await createTestHarness('sqlite', { baseDir: FIXTURES, start: new Date(T0 * 1000) });
+    const key = { mediaKey: Buffer.from('k').toString('base64'), directPath: '/v/t62/z' };
+    await h.feed(upsert(['TURN-A', 'TURN-B'].map((id) => wa({ phone: '34600000001', id, message: { imageMessage: { mimetype: 'image/png', ...key } } }))));
+    const conn = h.orm.em.fork().getConnection();
+    await conn.execute("update client_file_storage set updated_at = case message_id when 'TURN-A' then 1000 else 2000 end");
+    const asked: string[] = [];
+    const broken = async (c: { messageId: string }) => {
+      asked.push(c.messageId);
+      throw new Error('still expired');
+    };
+    for (let i = 0; i < 3; i++) {
+      await h.services.media.retryFailed(broken, 1);
+      await h.services.media.drain();
+    }
+    expect(asked).toEqual(['TURN-A', 'TURN-B', 'TURN-A']);
   });
 });
