@@ -40,8 +40,9 @@ import { SegmentPerformance } from '../modules/segments/segment-performance.enti
 import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
+import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (33 tables). */
+/** The explicit entity list: every table MarIADono owns (34 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -51,5 +52,5 @@ export const entities = [
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
-  WebhookInbox,
+  WebhookInbox, MetaPendingStatus,
 ];

@@ -11,6 +11,8 @@ import { Pedido } from '../../src/modules/orders/pedido.entity.ts';
 import { MessageChannel } from '../../src/modules/messaging/message-channel.entity.ts';
 import { ChannelStatistic } from '../../src/modules/messaging/channel-statistic.entity.ts';
 import { createTestOrm, pgAvailable, type TestOrm } from '../helpers/db.ts';
+import { readdirSync } from 'node:fs';
+import { migrationsPath } from '../../src/db/orm.ts';
 
 /** Every table of the PRD, plus the extra ones MarIADono needs. */
 const PRD_TABLES = [
@@ -23,7 +25,7 @@ const PRD_TABLES = [
   'message_templates', 'template_buttons', 'template_variables', 'template_usage_log', 'template_versions',
   'segmentation_rules', 'customer_segments', 'segment_members', 'segment_performance', 'customer_scores',
 ];
-const EXTRA_TABLES = ['audit_log', 'pending_confirmations', 'webhook_inbox'];
+const EXTRA_TABLES = ['audit_log', 'pending_confirmations', 'webhook_inbox', 'meta_pending_status'];
 
 /** Every index / unique key the PRD names (and the extra named ones), with its table. */
 const NAMED_INDEXES: Record<string, string> = {
@@ -194,9 +196,11 @@ function schemaSuite(kind: DbKind) {
     expect(sql.trim()).toBe('');
   });
 
-  it('has exactly one applied migration: the initial one', async () => {
+  it('applies every migration of its dialect folder, the initial one first, and leaves none pending', async () => {
     const executed = await t.orm.migrator.getExecuted();
-    expect(executed.map((m) => m.name)).toEqual(['Migration20261124000000_initial']);
+    const files = readdirSync(migrationsPath(kind)).filter((f) => /^Migration\d+.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+    expect(executed.map((m) => m.name)).toEqual(files);
+    expect(files[0]).toBe('Migration20261124000000_initial');
     expect(await t.orm.migrator.getPending()).toEqual([]);
   });
 
