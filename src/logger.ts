@@ -19,13 +19,26 @@ const ALWAYS_REDACT = [
   '*.passwordHash',
 ];
 const PII_KEYS = ['phone', 'from', 'to', 'jid', 'body', 'text', 'remoteJid', 'chatJid', 'senderPhone', 'peerPhone', 'phoneNumber', 'pushName', 'caption'];
-const PII_REDACT = [...PII_KEYS, ...PII_KEYS.map((k) => `*.${k}`)];
+// Database errors quote the offending values (PostgreSQL: `Key ("phoneNumber")=(346…) already exists`).
+const PII_REDACT = [...PII_KEYS, ...PII_KEYS.map((k) => `*.${k}`), 'err.detail', '*.err.detail', 'err.parameters', 'err.sql'];
 
 export interface LoggerSetup {
   level?: string;
   /** Destination stream; logs go to stderr by default so stdout stays clean for CLI output. */
   destination?: NodeJS.WritableStream;
   pretty?: boolean;
+}
+
+/**
+ * MikroORM's query errors read `<the SQL, with its values inlined> - <driver message>`; above
+ * debug the SQL part (phones, bodies) is replaced, the driver's reason is kept.
+ */
+function serializeErrWithoutSql(err: unknown): Record<string, unknown> {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  const strip = (v: unknown) => (typeof v === 'string' ? v.replace(/^(\s*(?:[\w.]*Error: )?)(?:insert|update|delete|select|with|merge)\b[\s\S]*? - /i, '$1[sql redacted] - ') : v);
+  out.message = strip(out.message);
+  out.stack = strip(out.stack);
+  return out;
 }
 
 export function createLogger(setup: LoggerSetup = {}): Logger {
@@ -35,6 +48,7 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
     level,
     base: undefined,
     redact: { paths: verbose ? ALWAYS_REDACT : [...ALWAYS_REDACT, ...PII_REDACT], censor: '[redacted]' },
+    serializers: verbose ? {} : { err: serializeErrWithoutSql },
   };
   const pretty = setup.pretty ?? Boolean(process.stderr.isTTY && !process.env.CI);
   if (pretty && !setup.destination) {

@@ -15,6 +15,11 @@ import type { MediaJob } from './media.service.ts';
  */
 
 export const REPAIR_WINDOW_MS = 7 * 24 * 3600_000;
+/**
+ * A row still `pending` this long after its last change lost its download (the process stopped
+ * mid-transfer: downloads run after the message is logged, in memory): it is retried too.
+ */
+export const STALE_PENDING_MS = 15 * 60_000;
 
 export interface RepairCandidate {
   fileId: string;
@@ -42,7 +47,10 @@ export async function findRepairCandidates(em: EntityManager, limit: number, now
   const rows = await em.find(
     ClientFileStorage,
     {
-      downloadStatus: { $in: ['failed', 'checksum_mismatch'] },
+      $or: [
+        { downloadStatus: { $in: ['failed', 'checksum_mismatch'] } },
+        { downloadStatus: 'pending', updatedAt: { $lt: new Date(now.getTime() - STALE_PENDING_MS) } },
+      ],
       mediaKeyJson: { $ne: null },
       messageId: { $ne: null },
       createdAt: { $gte: new Date(now.getTime() - REPAIR_WINDOW_MS) },

@@ -168,4 +168,24 @@ describe('media repair', () => {
     }
     expect(asked).toEqual(['TURN-A', 'TURN-B', 'TURN-A']);
   });
+
+  it('retries a download left pending by a crash, but not one still in progress', async () => {
+    h = await createTestHarness('sqlite', { baseDir: FIXTURES, start: new Date(T0 * 1000) });
+    const key = { mediaKey: Buffer.from('k').toString('base64'), directPath: '/v/t62/p' };
+    await h.feed(upsert(['CRASHED', 'IN-FLIGHT'].map((id) => wa({ phone: '34600000001', id, message: { imageMessage: { mimetype: 'image/png', ...key } } }))));
+    // As a process that stopped mid-transfer leaves them: still pending, one of them for an hour.
+    const conn = h.orm.em.fork().getConnection();
+    await conn.execute("update client_file_storage set download_status = 'pending', updated_at = case message_id when 'CRASHED' then ? else ? end", [
+      (T0 - 3600) * 1000,
+      (T0 - 60) * 1000,
+    ]);
+    const asked: string[] = [];
+    expect(await h.services.media.retryFailed(async (c) => (asked.push(c.messageId), Readable.from([PNG])))).toBe(1);
+    await h.services.media.drain();
+    expect(asked).toEqual(['CRASHED']);
+    expect(await rows(h, 'select message_id, download_status from client_file_storage order by message_id')).toEqual([
+      { message_id: 'CRASHED', download_status: 'ok' },
+      { message_id: 'IN-FLIGHT', download_status: 'pending' },
+    ]);
+  });
 });
