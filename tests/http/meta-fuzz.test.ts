@@ -10,6 +10,7 @@ import { WebhookInbox } from '../../src/modules/meta/webhook-inbox.entity.ts';
 import { ConversationLog } from '../../src/modules/messaging/conversation-log.entity.ts';
 import { envelope, messagesChange, sign, textMessage, wamid } from '../helpers/meta.ts';
 import { startMockGraph, type MockGraph } from '../helpers/mock-graph.ts';
+import { createRng } from '../helpers/fuzz.ts';
 import { fork } from '../modules/meta/rows.ts';
 import { startTestServer, type TestServer } from './setup.ts';
 
@@ -20,17 +21,6 @@ import { startTestServer, type TestServer } from './setup.ts';
  * processing good deliveries afterwards. Seeded, so a failure reproduces.
  */
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const KEYS = ['id', 'from', 'type', 'text', 'body', 'image', 'document', 'caption', 'mime_type', 'sha256', 'filename', 'interactive', 'button_reply', 'title',
   'reaction', 'emoji', 'message_id', 'location', 'latitude', 'contacts', 'phones', 'wa_id', 'profile', 'name', 'context', 'status', 'timestamp', 'errors', 'code',
   'event', 'reason', 'message_template_id', 'message_template_name', 'other_info', 'system'];
@@ -38,7 +28,7 @@ const TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'intera
 const STATUSES = ['sent', 'delivered', 'read', 'failed', 'deleted', 'warning'];
 
 function generator(seed: number) {
-  const r = mulberry32(seed);
+  const r = createRng(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const str = (): string => pick([

@@ -5,17 +5,11 @@ import { parseCommand } from '../../../src/modules/admin/parser.ts';
 import { commandDefs } from '../../../src/modules/admin/commands/index.ts';
 import type { Reply } from '../../../src/transport/types.ts';
 import { t } from '../../../src/shared/i18n/index.ts';
+import { createRng } from '../../helpers/fuzz.ts';
 
-/** mulberry32: a tiny seeded PRNG, so a failure can be replayed with the same seed. */
+/** The shared seeded PRNG (tests/helpers/fuzz.ts), so a failure can be replayed with the same seed. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createRng(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };
