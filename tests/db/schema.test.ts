@@ -334,3 +334,12 @@ describe('database schema: SQLite', () => {
 describe.skipIf(!(await pgAvailable()))('database schema: PostgreSQL', () => {
   schemaSuite('postgresql');
 });
+
+describe('migrations', () => {
+  it('are one set: the SQLite and PostgreSQL folders hold the same migrations, in the same order', () => {
+    const names = (kind: 'sqlite' | 'postgresql') =>
+      readdirSync(migrationsPath(kind)).filter((f) => /^Migration\d+.*\.ts$/.test(f)).sort();
+    expect(names('sqlite').length).toBeGreaterThan(0);
+    expect(names('postgresql')).toEqual(names('sqlite'));
+  });
+});
