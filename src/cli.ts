@@ -11,20 +11,20 @@ export { UsageError, type CliIo, type CommandHandler };
 
 export const USAGE = `mariadono — bot CRM de WhatsApp (MarIADono)
 
-Usage:
-  mariadono start                          migrate, seed, start the HTTP sidecar, WhatsApp and jobs
-  mariadono migrate                        apply pending migrations and seeds, then exit
-  mariadono admin grant <phone> <role>     give a phone number a role (e.g. +34600000001 super_admin)
-  mariadono admin totp-reset <phone>       remove a lost authenticator (TOTP) so it can be enrolled again
-  mariadono audit verify                   check the audit log's hash chain
-  mariadono replay <events.jsonl> [--db <DATABASE_URL>]
-                                           feed recorded Baileys events through the pipeline;
-                                           prints every outbound message as a JSON line
-  mariadono chat --as <phone> [--name <pushName>]
-                                           interactive console: type as that WhatsApp user
-  mariadono --help                         this help
+Uso:
+  mariadono start                          migra, siembra y arranca el servidor HTTP, WhatsApp y las tareas
+  mariadono migrate                        aplica migraciones y datos iniciales pendientes, y termina
+  mariadono admin grant <teléfono> <rol>   asigna un rol a un teléfono (p. ej. +34600000001 super_admin)
+  mariadono admin totp-reset <teléfono>    quita un autenticador (TOTP) perdido para volver a activarlo
+  mariadono audit verify                   comprueba la cadena de hashes del registro de auditoría
+  mariadono replay <eventos.jsonl> [--db <DATABASE_URL>]
+                                           reproduce eventos de Baileys grabados por el pipeline real;
+                                           imprime cada mensaje enviado como una línea JSON
+  mariadono chat --as <teléfono> [--name <nombre>]
+                                           consola interactiva: escribe como ese usuario de WhatsApp
+  mariadono --help                         esta ayuda
 
-Configuration comes from environment variables (see README / .env.example).`;
+La configuración se lee de variables de entorno (ver README / .env.example).`;
 
 
 const defaultIo: CliIo = {
@@ -50,7 +50,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const cmd = commands.get(name);
   if (!cmd) {
-    io.err(`mariadono: unknown command "${name}".\n\n${USAGE}`);
+    io.err(`mariadono: comando desconocido "${name}".\n\n${USAGE}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -22,19 +22,19 @@ describe('mariadono CLI', () => {
   it('prints help with --help and exits 0', async () => {
     const io = capture();
     expect(await runCli(['--help'], env, io)).toBe(0);
-    expect(io.outText()).toContain('mariadono admin grant <phone> <role>');
+    expect(io.outText()).toContain('mariadono admin grant <teléfono> <rol>');
   });
 
   it('exits 2 with the usage when no command is given', async () => {
     const io = capture();
     expect(await runCli([], env, io)).toBe(2);
-    expect(io.outText()).toContain('Usage:');
+    expect(io.outText()).toContain('Uso:');
   });
 
   it('rejects an unknown command with exit code 2 and a helpful message', async () => {
     const io = capture();
     expect(await runCli(['frobnicate'], env, io)).toBe(2);
-    expect(io.errText()).toContain('unknown command "frobnicate"');
+    expect(io.errText()).toContain('comando desconocido "frobnicate"');
   });
 
   it('rejects a bad configuration with exit code 2 naming the variable', async () => {
@@ -44,10 +44,10 @@ describe('mariadono CLI', () => {
   });
 
   it.each([
-    [['admin'], 'admin grant <phone> <role>'],
-    [['admin', 'grant', 'abc', 'admin'], 'not a phone number'],
-    [['admin', 'grant', '+34600000001', 'emperor'], 'unknown role "emperor"'],
-    [['migrate', 'extra'], 'unexpected arguments'],
+    [['admin'], 'admin grant <teléfono> <rol>'],
+    [['admin', 'grant', 'abc', 'admin'], 'no es un número con prefijo de país'],
+    [['admin', 'grant', '+34600000001', 'emperor'], 'rol desconocido "emperor"'],
+    [['migrate', 'extra'], 'argumentos inesperados'],
   ])('rejects bad arguments %j with exit 2', async (args, message) => {
     const io = capture();
     expect(await runCli(args, env, io)).toBe(2);
@@ -59,7 +59,7 @@ describe('mariadono CLI', () => {
     expect(await runCli(['migrate'], env, io)).toBe(0);
     expect(await runCli(['migrate'], env, io)).toBe(0);
     expect(await runCli(['admin', 'grant', '+34 600 000 001', 'manager'], env, io)).toBe(0);
-    expect(io.outText()).toContain('+34600000001 now has the role manager');
+    expect(io.outText()).toContain('+34600000001 ahora tiene el rol manager');
     const orm = await initOrm(loadConfig(env));
     try {
       const rows = await orm.em.getConnection().execute(
@@ -74,7 +74,7 @@ describe('mariadono CLI', () => {
   it('runs as a real process: unknown command exits 2', () => {
     const res = spawnSync(process.execPath, ['src/cli.ts', 'bogus'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(res.status).toBe(2);
-    expect(res.stderr).toContain('unknown command');
+    expect(res.stderr).toContain('comando desconocido');
   });
 
   it('runs as a real process: migrate on a fresh SQLite file exits 0 and prints the result', () => {
@@ -85,7 +85,7 @@ describe('mariadono CLI', () => {
     });
     expect(res.stderr).not.toContain('unsettled top-level await');
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('Database ready (sqlite)');
+    expect(res.stdout).toContain('Base de datos lista (sqlite)');
   });
 });
 

@@ -7,11 +7,11 @@ import { clearTotp } from '../modules/identity/staff.service.ts';
 import { normalizePhone } from '../shared/phone.ts';
 import { ROLES } from '../modules/identity/permissions.ts';
 
-const USAGE = 'expected: admin grant <phone> <role> | admin totp-reset <phone>';
+const USAGE = 'se esperaba: admin grant <teléfono> <rol> | admin totp-reset <teléfono>';
 
 function phoneArg(phone: string): string {
   const digits = normalizePhone(phone);
-  if (!digits) throw new UsageError(`"${phone}" is not a phone number with country code (e.g. +34600000001)`);
+  if (!digits) throw new UsageError(`"${phone}" no es un número con prefijo de país (p. ej. +34600000001)`);
   return digits;
 }
 
@@ -27,13 +27,13 @@ export const adminCommand: CommandHandler = async (args, { config, logger, io })
     const [role, ...extra] = rest;
     if (!phone || !role || extra.length) throw new UsageError(USAGE);
     const digits = phoneArg(phone);
-    if (!isRoleName(role)) throw new UsageError(`unknown role "${role}"; valid roles: ${ROLES.map((r) => r.name).join(', ')}`);
+    if (!isRoleName(role)) throw new UsageError(`rol desconocido "${role}"; roles válidos: ${ROLES.map((r) => r.name).join(', ')}`);
     return withApp(config, logger, async (app) => {
       await withEm(app.orm, async (em) => {
         await grantRole(em, digits, role);
         await app.services.audit?.record(em, { actorPhone: null, action: 'cli.admin.grant', target: digits, details: { role }, outcome: 'success', channel: 'cli' });
       });
-      io.out(`+${digits} now has the role ${role}.`);
+      io.out(`+${digits} ahora tiene el rol ${role}.`);
       return 0;
     });
   }
@@ -44,16 +44,16 @@ export const adminCommand: CommandHandler = async (args, { config, logger, io })
       withEm(app.orm, async (em) => {
         const user = await findUserByPhone(em, digits);
         if (!user) {
-          io.err(`no user has the phone +${digits}; nothing changed.`);
+          io.err(`ningún usuario tiene el teléfono +${digits}; no se ha cambiado nada.`);
           return 1;
         }
         if (!user.totpEnabledAt) {
-          io.out(`+${digits} has no TOTP enrolled; nothing changed.`);
+          io.out(`+${digits} no tiene TOTP activado; no se ha cambiado nada.`);
           return 0;
         }
         await clearTotp(em, user.id, app.clock.now());
         await app.services.audit?.record(em, { actorPhone: null, action: 'cli.admin.totp_reset', target: digits, outcome: 'success', channel: 'cli' });
-        io.out(`+${digits} no longer has TOTP; they can enrol again in the chat with /seguridad totp.`);
+        io.out(`+${digits} ya no tiene TOTP; puede activarlo de nuevo en el chat con /seguridad totp.`);
         return 0;
       }),
     );

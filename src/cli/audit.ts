@@ -10,17 +10,17 @@ import { createAuditService } from '../modules/identity/audit.service.ts';
  */
 export const auditCommand: CommandHandler = async (args, { config, logger, io }) => {
   const [sub, ...extra] = args;
-  if (sub !== 'verify' || extra.length) throw new UsageError('expected: audit verify');
+  if (sub !== 'verify' || extra.length) throw new UsageError('se esperaba: audit verify');
   const app = await bootCore(config, logger);
   try {
     const audit = app.services.audit ?? createAuditService(app.services.deps);
     const result = await withEm(app.orm, (em) => audit.verify(em));
     if (result.ok) {
-      io.out(`audit log OK: ${result.count} rows verified`);
+      io.out(`registro de auditoría correcto: ${result.count} filas verificadas`);
       return 0;
     }
-    const why = result.reason === 'prev_hash_mismatch' ? 'does not link to the previous row (a row was removed or reordered)' : 'content does not match its hash (the row was edited)';
-    io.out(`audit log BROKEN: first broken link at audit_log id ${result.brokenId}: ${why}`);
+    const why = result.reason === 'prev_hash_mismatch' ? 'no enlaza con la fila anterior (se borró o reordenó una fila)' : 'el contenido no coincide con su hash (la fila fue modificada)';
+    io.out(`registro de auditoría ROTO: primer eslabón roto en audit_log id ${result.brokenId}: ${why}`);
     return 1;
   } finally {
     await app.close();

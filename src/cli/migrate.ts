@@ -3,9 +3,9 @@ import { UsageError } from './types.ts';
 import { bootCore } from '../app.ts';
 
 export const migrateCommand: CommandHandler = async (args, { config, logger, io }) => {
-  if (args.length) throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
+  if (args.length) throw new UsageError(`argumentos inesperados: ${args.join(' ')}`);
   const app = await bootCore(config, logger);
   await app.close();
-  io.out(`Database ready (${config.db.kind}): migrations and seeds applied.`);
+  io.out(`Base de datos lista (${config.db.kind}): migraciones y datos iniciales aplicados.`);
   return 0;
 };

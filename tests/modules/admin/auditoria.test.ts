@@ -90,7 +90,7 @@ describe('/auditoria and `mariadono audit verify`', () => {
     expect(textOf([h.delivered[0]!.reply])).toMatch(/^✅ Registro de auditoría íntegro: \d+ entradas verificadas\.$/);
     const { code, out } = await cli(['verify']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^audit log OK: \d+ rows verified$/);
+    expect(out).toMatch(/^registro de auditoría correcto: \d+ filas verificadas$/);
   });
 
   it('detects one tampered row, in chat and with the CLI (exit code 1)', async () => {
@@ -99,7 +99,7 @@ describe('/auditoria and `mariadono audit verify`', () => {
     await h.em((em) => em.execute(`update audit_log set outcome = 'allowed' where id = ?`, [victim.id]));
     const { code, out } = await cli(['verify']);
     expect(code).toBe(1);
-    expect(out).toContain(`first broken link at audit_log id ${victim.id}`);
+    expect(out).toContain(`primer eslabón roto en audit_log id ${victim.id}`);
     await h.send(PHONES.superAdmin, '/auditoria verificar');
     await h.router.idle();
     expect(textOf([h.delivered.at(-1)!.reply])).toBe(
@@ -112,7 +112,7 @@ describe('/auditoria and `mariadono audit verify`', () => {
     const env = { DATABASE_URL: h.db.config.db.url, STORAGE_DIR: h.db.config.STORAGE_DIR, LOG_LEVEL: 'silent' };
     const code = await runCli(['audit', 'verify'], env, { out: (l) => out.push(l), err: (l) => out.push(l) });
     expect(code).toBe(1);
-    expect(out.join('\n')).toMatch(/BROKEN/);
+    expect(out.join('\n')).toMatch(/ROTO/);
     expect(await runCli(['audit', 'check'], env, { out: () => {}, err: () => {} })).toBe(2);
   });
 
@@ -121,6 +121,6 @@ describe('/auditoria and `mariadono audit verify`', () => {
     const env = { ...process.env, DATABASE_URL: h.db.config.db.url, STORAGE_DIR: h.db.config.STORAGE_DIR, LOG_LEVEL: 'silent', ADMIN_PHONES: '' };
     const run = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'src/cli.ts'), 'audit', 'verify'], { env, encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/audit log BROKEN: first broken link at audit_log id \d+/);
+    expect(run.stdout).toMatch(/registro de auditoría ROTO: primer eslabón roto en audit_log id \d+/);
   });
 });

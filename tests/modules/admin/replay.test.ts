@@ -101,7 +101,7 @@ describe('admin commands through the replay transport', () => {
     const out: string[] = [];
     const code = await auditCommand(['verify'], { config: h.config, logger: silentLogger(), io: { out: (l) => out.push(l), err: (l) => out.push(l) } });
     expect(code).toBe(1);
-    expect(out.join('\n')).toBe(`audit log BROKEN: first broken link at audit_log id ${target.id}: content does not match its hash (the row was edited)`);
+    expect(out.join('\n')).toBe(`registro de auditoría ROTO: primer eslabón roto en audit_log id ${target.id}: el contenido no coincide con su hash (la fila fue modificada)`);
   });
 });
 

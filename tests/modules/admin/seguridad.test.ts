@@ -98,17 +98,17 @@ describe('/seguridad quitar and `mariadono admin totp-reset`: a lost authenticat
   it('is also a CLI command, for when nobody in the chat may do it (the only super_admin lost their phone)', async () => {
     const { code, out } = await cli(['totp-reset', '+34600000001']);
     expect(code).toBe(0);
-    expect(out).toBe('+34600000001 no longer has TOTP; they can enrol again in the chat with /seguridad totp.');
+    expect(out).toBe('+34600000001 ya no tiene TOTP; puede activarlo de nuevo en el chat con /seguridad totp.');
     expect((await h.user(PHONES.superAdmin))!.totpEnabledAt).toBeNull();
     expect((await h.audit()).at(-1)).toMatchObject({ action: 'cli.admin.totp_reset', outcome: 'success', channel: 'cli', target: PHONES.superAdmin, actorPhone: null });
-    expect(await cli(['totp-reset', '+34600000001'])).toEqual({ code: 0, out: '+34600000001 has no TOTP enrolled; nothing changed.' });
-    expect(await cli(['totp-reset', '+34611112222'])).toEqual({ code: 1, out: 'no user has the phone +34611112222; nothing changed.' });
-    await expect(cli(['totp-reset', 'abc'])).rejects.toThrow(/not a phone number/);
-    await expect(cli(['totp-reset'])).rejects.toThrow(/admin totp-reset <phone>/);
+    expect(await cli(['totp-reset', '+34600000001'])).toEqual({ code: 0, out: '+34600000001 no tiene TOTP activado; no se ha cambiado nada.' });
+    expect(await cli(['totp-reset', '+34611112222'])).toEqual({ code: 1, out: 'ningún usuario tiene el teléfono +34611112222; no se ha cambiado nada.' });
+    await expect(cli(['totp-reset', 'abc'])).rejects.toThrow(/no es un número con prefijo de país/);
+    await expect(cli(['totp-reset'])).rejects.toThrow(/admin totp-reset <teléfono>/);
   });
 
   it('audits `mariadono admin grant`', async () => {
-    expect(await cli(['grant', '+34622223333', 'agent'])).toEqual({ code: 0, out: '+34622223333 now has the role agent.' });
+    expect(await cli(['grant', '+34622223333', 'agent'])).toEqual({ code: 0, out: '+34622223333 ahora tiene el rol agent.' });
     expect((await h.audit()).at(-1)).toMatchObject({ action: 'cli.admin.grant', outcome: 'success', channel: 'cli', target: '34622223333', details: { role: 'agent' } });
     expect((await h.user('34622223333'))!.role!.roleName).toBe('agent');
   });
