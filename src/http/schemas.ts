@@ -54,6 +54,5 @@ export const pageOf = (item: Record<string, unknown>) =>
     required: ['items', 'total', 'limit', 'offset'],
   }) as const;
 
-export const dateTime = { type: 'string', format: 'date-time' } as const;
 export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 export const nullableString = { type: ['string', 'null'] } as const;

@@ -126,8 +126,3 @@ export function parseSince(v: string, now: Date, timeZone?: string): Date | null
   const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
   return zonedTime(y, mo, d, h, mi, sec, timeZone);
 }
-
-/** Validates a `desde` argument's shape; the command converts it with its own `now` and zone. */
-export const zSince = z.string().refine((v) => parseSince(v, new Date()) !== null, {
-  error: (issue: { input?: unknown }) => t('admin.args.date', { value: String(issue.input).slice(0, 30) }),
-});

@@ -10,7 +10,3 @@ export function formatDateTime(d: Date, timeZone?: string): string {
     minute: '2-digit',
   }).format(d);
 }
-
-export function formatPhone(digits: string | null | undefined): string {
-  return digits ? `+${digits}` : '—';
-}

@@ -8,15 +8,22 @@ import { flows } from './es/flows.ts';
  * contributes a part (./es/<domain>.ts); keys are `<domain>.<name>`. `{name}` placeholders are
  * filled from `vars`.
  */
-const catalog: Record<string, string> = { ...common, ...http, ...admin, ...flows };
-
-/** Registers a catalog part; duplicate keys are a programming error. */
-export function registerMessages(part: Record<string, string>): void {
-  for (const [k, v] of Object.entries(part)) {
-    if (k in catalog && catalog[k] !== v) throw new Error(`i18n: duplicate key ${k}`);
-    catalog[k] = v;
+/** Merges the parts; a key defined twice is a programming error (one would silently win). */
+function mergeParts(...parts: Array<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of parts) {
+    for (const [k, v] of Object.entries(part)) {
+      if (k in out) throw new Error(`i18n: duplicate key ${k}`);
+      out[k] = v;
+    }
   }
+  return out;
 }
+
+const catalog = mergeParts(common, http, admin, flows);
+
+/** Every key of the catalog (tests check that each key the code uses exists). */
+export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));
 
 export function t(key: string, vars: Record<string, string | number | null | undefined> = {}): string {
   const template = catalog[key];
@@ -25,10 +32,6 @@ export function t(key: string, vars: Record<string, string | number | null | und
     const v = vars[name];
     return v === undefined || v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
   });
-}
-
-export function hasMessage(key: string): boolean {
-  return key in catalog;
 }
 
 /** Spanish number formatting with thin grouping ("12 480"), as the bot writes counts. */
