@@ -49,6 +49,20 @@ const phoneList = z.string().transform((v, ctx) => {
   return out;
 });
 
+/** 32-byte keys, hex (64 characters) or base64; the first one encrypts, every one decrypts. */
+const keyList = z.string().transform((v, ctx) => {
+  const out: Buffer[] = [];
+  for (const raw of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'expected 32-byte keys as 64 hex characters or base64 (openssl rand -hex 32), comma-separated, newest first' });
+      return z.NEVER;
+    }
+    out.push(key);
+  }
+  return out;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   STORAGE_DIR: z.string().min(1).default('./storage'),
@@ -103,6 +117,12 @@ const schema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
   /** Requests per minute per IP on /api/auth/* (0 = no limit). */
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
+  /** AES-256-GCM keys for secrets stored in the database (TOTP seeds); newest first (rotation). */
+  TOTP_ENCRYPTION_KEY: keyList.default([]),
+  /** Treat a customer's first message as marketing consent (only where the law allows it). */
+  CONSENT_ON_FIRST_MESSAGE: boolish.default(false),
+  /** Longest message body stored in conversations_log (characters); the full length is kept. */
+  MESSAGE_BODY_MAX_CHARS: z.coerce.number().int().min(256).max(1_000_000).default(16_384),
   /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
 });

@@ -19,6 +19,8 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
+import { createSecretBox, type SecretBox } from './modules/identity/secret-box.ts';
+import { createReplyStore, type ReplyStore } from './modules/messaging/replies.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -83,6 +85,10 @@ export interface Services {
   outbound: OutboundService;
   /** What the customer flows may do: opt-out/in, latest orders (messaging). */
   customers: CustomerService;
+  /** Seals secrets stored in the database (TOTP seeds) with TOTP_ENCRYPTION_KEY. */
+  secrets: SecretBox;
+  /** Durable answers: claims on inbound messages, their reply state, what a crash left (messaging). */
+  replies: ReplyStore;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -98,6 +104,8 @@ export function createServices(deps: ServiceDeps): Services {
     customers: createCustomerService(deps),
     deps,
     metrics,
+    secrets: createSecretBox(deps.config.TOTP_ENCRYPTION_KEY),
+    replies: createReplyStore({ orm: deps.orm, dbKind: deps.config.db.kind }),
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
     meta: createMetaService(deps, { metrics, sink: () => services.ingest }),
     transport: null,
@@ -111,7 +119,7 @@ export function createServices(deps: ServiceDeps): Services {
   };
   services.audit = createAuditService(deps);
   services.rbac = createRbacService(deps);
-  services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
+  services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit, secrets: services.secrets });
   services.commands = createCommandRouter({ services, registry });
   return services;
 }

@@ -13,9 +13,9 @@ import { consoleToStderr, parseFlags, withDatabase } from './replay.ts';
 
 /** How a sent message reads in a terminal: text as is, files by their saved path. */
 export function renderSend(s: SentRecord): string {
-  const c = s.content as { text?: string; caption?: string; fileName?: string; image?: { url?: string }; document?: { url?: string } };
+  const c = s.content as { text?: string; caption?: string; fileName?: string; image?: { url?: string; omitted?: string }; document?: { url?: string } };
   if (typeof c.text === 'string') return c.text;
-  const path = c.image?.url ?? c.document?.url ?? '(sin ruta)';
+  const path = c.image?.omitted === 'secret' ? '(contiene un secreto: no se guarda en disco)' : (c.image?.url ?? c.document?.url ?? '(sin ruta)');
   const label = c.image ? 'imagen' : c.document ? `documento ${c.fileName ?? ''}`.trim() : 'mensaje';
   return `[${label}] ${path}${c.caption ? `\n${c.caption}` : ''}`;
 }

@@ -5,6 +5,7 @@ import { UserPermission } from '../modules/identity/user-permission.entity.ts';
 import { RolePermission } from '../modules/identity/role-permission.entity.ts';
 import { AuditLog } from '../modules/identity/audit-log.entity.ts';
 import { PendingConfirmation } from '../modules/identity/pending-confirmation.entity.ts';
+import { ConsentEvent } from '../modules/identity/consent-event.entity.ts';
 // Messaging
 import { ConversationLog } from '../modules/messaging/conversation-log.entity.ts';
 import { MessageChannel } from '../modules/messaging/message-channel.entity.ts';
@@ -42,9 +43,9 @@ import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (34 tables). */
+/** The explicit entity list: every table MarIADono owns (35 tables). */
 export const entities = [
-  Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
+  Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,
   Pedido,
   ClientFileStorage, ClientConversationArchive,

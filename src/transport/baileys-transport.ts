@@ -39,12 +39,14 @@ export function createBaileysTransport(opts: BaileysTransportOptions): Transport
   return {
     platform: 'baileys',
     state: opts.state,
-    async send(jid: string, reply: Reply, o: { origin?: OutboundOrigin; campaignId?: string } = {}): Promise<SendResult> {
+    newMessageId: () => generateMessageIDV2(opts.socket()?.user?.id),
+    async send(jid: string, reply: Reply, o: { origin?: OutboundOrigin; campaignId?: string; messageId?: string } = {}): Promise<SendResult> {
       const sock = opts.socket();
       if (!sock) throw new TransportUnavailableError();
-      const messageId = generateMessageIDV2(sock.user?.id);
+      const messageId = o.messageId ?? generateMessageIDV2(sock.user?.id);
       opts.onOwnSend?.(messageId, { origin: o.origin ?? 'bot', campaignId: o.campaignId ?? null });
-      const sent = await sock.sendMessage(jid, replyToContent(reply), { messageId });
+      const secret = reply.kind === 'image' && reply.secret === true;
+      const sent = await sock.sendMessage(jid, replyToContent(reply), { messageId, ...(secret ? { secret } : {}) });
       return { messageId: sent?.key?.id ?? messageId, jid };
     },
   };

@@ -68,6 +68,15 @@ export class MariadonoProvider extends BaileysProvider {
     };
   }
 
+  /**
+   * Lets a message id through BuilderBot's duplicate filter again (it drops an id seen among
+   * its last few): a message answered again after a failed or interrupted answer is no repeat.
+   */
+  forgetMessage(messageId: string): void {
+    const self = this as unknown as { idsDuplicates: string[] };
+    if (self.idsDuplicates?.length) self.idsDuplicates = self.idsDuplicates.filter((k) => !k.startsWith(`${messageId}__`));
+  }
+
   /** Settles every flow run started so far (and those they start meanwhile). */
   async settleFlows(): Promise<PromiseSettledResult<unknown>[]> {
     const out: PromiseSettledResult<unknown>[] = [];

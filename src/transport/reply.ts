@@ -10,11 +10,19 @@ export class TransportUnavailableError extends AppError {
   }
 }
 
+export const REDACTED_PART = '[redactado]';
+
+function redactParts(text: string, parts: string[] | undefined): string {
+  let out = text;
+  for (const part of parts ?? []) if (part) out = out.replaceAll(part, REDACTED_PART);
+  return out;
+}
+
 /** What the conversation log keeps of a reply. */
 export function describeReply(reply: Reply): { messageType: MessageType; body: string | null } {
   switch (reply.kind) {
     case 'text':
-      return { messageType: 'text', body: reply.text };
+      return { messageType: 'text', body: redactParts(reply.text, reply.redact) };
     case 'image':
       return { messageType: 'image', body: reply.caption ?? null };
     case 'document':

@@ -15,12 +15,13 @@ export function isCommandText(body: string | null | undefined): boolean {
 
 export function routeOf(
   e: MessageReceived,
-  outcome: { inserted: boolean } | undefined,
+  outcome: { inserted: boolean; replyState?: string | null } | undefined,
   now: Date,
   config: Pick<Config, 'REPLY_MAX_AGE' | 'ALLOW_GROUP_COMMANDS'>,
 ): Route {
-  // A failed write still reports inserted = true: a logging problem never blocks a reply.
-  if (outcome && !outcome.inserted) return 'none';
+  // A failed write still reports inserted = true: a logging problem never blocks a reply. A
+  // redelivery is answered only while its first delivery's answer has not finished (a crash).
+  if (outcome && !outcome.inserted && !(outcome.replyState && outcome.replyState !== 'done')) return 'none';
   if (e.upsertType !== 'notify' || e.fromMe) return 'none';
   if (now.getTime() - e.timestamp.getTime() > config.REPLY_MAX_AGE) return 'none';
   // A reaction, an edit or a deletion is not something to answer (an edit into "/…" included).

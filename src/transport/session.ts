@@ -16,6 +16,8 @@ import { routeOf } from './routing.ts';
 import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
 import type { Reply } from './types.ts';
+import { replyFromStored, type ClaimResult } from '../modules/messaging/replies.ts';
+import { rebuildMessage } from './rebuild-message.ts';
 
 /**
  * The session: what happens to each socket event, live and in replay alike. Every event goes
@@ -62,42 +64,88 @@ export function createSession(deps: SessionDeps) {
   const ingest = (events: DomainEvent[]) => (events.length ? services.ingest.handle(events) : Promise.resolve(null));
 
   /** Sends and logs; a failure is logged, never thrown back into the socket's handlers. */
-  const sendSafe = async (jid: string, reply: Reply, origin: 'command' | 'flow') => {
+  const sendSafe = async (jid: string, reply: Reply, origin: 'command' | 'flow', replyTo?: { messageId: string; position: number }) => {
     try {
-      return await services.outbound.send(jid, reply, { origin });
+      return await services.outbound.send(jid, reply, { origin, replyTo });
     } catch (err) {
       log.error({ err, origin }, 'reply not sent');
       return null;
     }
   };
 
-  const runCommand = async (m: MappedMessage, outcome: MessageOutcome | undefined) => {
-    const e = m.event;
-    const phone = outcome?.phone ?? e.senderPhone;
-    let replies: Reply[];
-    if (!phone || !services.commands) {
-      replies = [{ kind: 'text', text: t('common.forbidden') }];
-    } else {
-      try {
-        replies = await services.commands.handle({
-          phone, jid: e.chatJid, text: e.body!.trim(), isGroup: e.isGroup, name: e.senderName ?? null, messageId: e.messageId, now: clock.now(),
-        });
-      } catch (err) {
-        log.error({ err, msgId: e.messageId }, 'command router failed');
-        replies = [{ kind: 'text', text: t('common.internal_error') }];
-      }
-    }
-    for (const r of replies) await sendSafe(e.chatJid, r, 'command');
+  // One answer at a time per chat: replies keep their order, and a flow's replies can be told
+  // apart from the next message's (their ids are derived from the message they answer).
+  const chains = new Map<string, Promise<unknown>>();
+  const inChat = <T>(jid: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = chains.get(jid) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    chains.set(jid, settled);
+    void settled.then(() => chains.get(jid) === settled && chains.delete(jid));
+    return next;
   };
 
-  const runFlows = async (data: BaileysEventMap['messages.upsert'], m: MappedMessage, outcome: MessageOutcome | undefined) => {
+  /** The message whose flow run is under way in each chat, and how many replies it has sent. */
+  const flowRuns = new Map<string, { messageId: string; next: number; failed: boolean }>();
+
+  const commandReplies = async (m: MappedMessage, outcome: MessageOutcome | undefined): Promise<Reply[]> => {
+    const e = m.event;
+    const phone = outcome?.phone ?? e.senderPhone;
+    if (!phone || !services.commands) return [{ kind: 'text', text: t('common.forbidden') }];
+    try {
+      return await services.commands.handle({
+        phone, jid: e.chatJid, text: e.body!.trim(), isGroup: e.isGroup, name: e.senderName ?? null, messageId: e.messageId, now: clock.now(),
+      });
+    } catch (err) {
+      log.error({ err, msgId: e.messageId }, 'command router failed');
+      return [{ kind: 'text', text: t('common.internal_error') }];
+    }
+  };
+
+  /**
+   * A slash command runs at most once per message (replies.ts): claimed `running` before it runs;
+   * its replies are stored (`replying`) before any is sent; after a crash a `running` command is
+   * not run again (the sender is told), and stored replies are re-sent, not recomputed.
+   */
+  const runCommand = async (m: MappedMessage, outcome: MessageOutcome | undefined, claim: ClaimResult | null) => {
+    const e = m.event;
+    const id = e.messageId;
+    if (!claim) {
+      // Not durable (a group command, or its log write failed): answered once, now.
+      for (const r of await commandReplies(m, outcome)) await sendSafe(e.chatJid, r, 'command');
+      return;
+    }
+    let replies: Array<Reply | null>;
+    if (claim.kind === 'recover' && claim.state === 'running') {
+      replies = [{ kind: 'text', text: t('admin.command_interrupted') }];
+    } else if (claim.kind === 'recover' && claim.state === 'replying') {
+      const stored = await services.replies.storedReplies(id);
+      replies = stored.map((s) => (s.status && ['sent', 'delivered', 'read'].includes(s.status) ? null : replyFromStored(s.reply)));
+    } else {
+      replies = await commandReplies(m, outcome);
+      await services.ingest.storeReplies(id, replies.map((r, position) => ({ reply: r!, position, chatJid: e.chatJid, origin: 'command' as const })));
+    }
+    let failed = false;
+    for (const [position, r] of replies.entries()) {
+      if (r && !(await sendSafe(e.chatJid, r, 'command', { messageId: id, position }))) failed = true;
+    }
+    // A reply the transport refused stays pending: re-sent (same id) by the next sweep.
+    if (failed) await services.replies.release(id, 'replying');
+    else await services.replies.done(id);
+  };
+
+  const runFlows = async (data: BaileysEventMap['messages.upsert'], m: MappedMessage, outcome: MessageOutcome | undefined, claim: ClaimResult | null) => {
     const flowUpsert = deps.provider.flowUpsert;
-    if (!flowUpsert) return;
+    if (!flowUpsert) {
+      if (claim) await services.replies.release(m.event.messageId, 'pending');
+      return;
+    }
+    const firstContact = claim?.kind === 'recover' ? await services.replies.isFirstInbound(m.event.messageId) : (outcome?.firstContact ?? false);
     const mariadono = {
       userId: outcome?.userId ?? null,
       phone: outcome?.phone ?? m.event.peerPhone ?? null,
       lid: outcome?.lid ?? m.event.peerLid ?? null,
-      firstContact: outcome?.firstContact ?? false,
+      firstContact,
       name: m.event.senderName ?? null,
     };
     // BuilderBot reads only top-level fields: unwrap disappearing-mode, view-once and
@@ -108,8 +156,30 @@ export function createSession(deps: SessionDeps) {
     // The provider calls `.includes` on these (decryption stubs, which never get this far).
     const stub = m.raw.messageStubParameters;
     const messageStubParameters = Array.isArray(stub) ? stub.filter((p) => typeof p === 'string') : undefined;
-    await flowUpsert({ ...data, type: 'notify', messages: [{ ...m.raw, key, message, messageStubParameters, mariadono } as never] });
-    await deps.provider.settleFlows();
+    const chat = toSendJid(m.event.chatJid) ?? m.event.chatJid;
+    const run = { messageId: m.event.messageId, next: 0, failed: false };
+    if (claim) flowRuns.set(chat, run);
+    // BuilderBot drops an id it saw moments ago; a message answered again after a failure is not a repeat.
+    deps.provider.forgetMessage(m.event.messageId);
+    try {
+      await flowUpsert({ ...data, type: 'notify', messages: [{ ...m.raw, key, message, messageStubParameters, mariadono } as never] });
+      await deps.provider.settleFlows();
+    } finally {
+      if (claim) flowRuns.delete(chat);
+    }
+    if (!claim) return;
+    if (run.failed) await services.replies.release(m.event.messageId, 'pending');
+    else await services.replies.done(m.event.messageId);
+  };
+
+  /** Claims a logged message (when it is durable) and answers it: commands or flows. */
+  const answer = async (data: BaileysEventMap['messages.upsert'], m: MappedMessage, outcome: MessageOutcome | undefined, route: 'command' | 'flow') => {
+    const durable = !m.event.isGroup && outcome?.ok !== false && Boolean(outcome?.replyState);
+    const claim = durable ? await services.replies.claim(m.event.messageId, route) : null;
+    if (claim?.kind === 'skip') return;
+    if (claim?.kind === 'recover' && claim.state === 'claimed' && route === 'command') return;
+    if (route === 'command') await runCommand(m, outcome, claim);
+    else await runFlows(data, m, outcome, claim);
   };
 
   const onUpsert = async (data: BaileysEventMap['messages.upsert']) => {
@@ -122,15 +192,42 @@ export function createSession(deps: SessionDeps) {
     for (const [i, m] of messages.entries()) {
       const outcome = result?.messages[i];
       const route = routeOf(m.event, outcome, clock.now(), deps.config);
+      if (route === 'none') continue;
       try {
-        if (route === 'command') await runCommand(m, outcome);
-        else if (route === 'flow') await runFlows(data, m, outcome);
+        await inChat(m.event.chatJid, () => answer(data, m, outcome, route));
       } catch (err) {
         // One message the flows choke on must not leave the rest of the batch unanswered.
         log.error({ err, msgId: m.event.messageId, route }, 'message not answered');
       }
     }
   };
+
+  /**
+   * Answers what a crash, a restart or a failed send left unanswered: logged messages still
+   * `pending` (or held by a dead claim) and younger than REPLY_MAX_AGE, oldest first.
+   */
+  async function answerPending(): Promise<number> {
+    const since = new Date(clock.now().getTime() - deps.config.REPLY_MAX_AGE);
+    let answered = 0;
+    for (const row of await services.replies.unanswered(since, 500)) {
+      if (row.platform && row.platform !== 'baileys') continue;
+      const mapped = rebuildMessage(row);
+      if (!mapped) continue;
+      const outcome: MessageOutcome = {
+        messageId: row.messageId, ok: true, inserted: false, userId: row.clienteId, phone: row.phone, lid: null, firstContact: false, replyState: row.state,
+      };
+      const route = routeOf(mapped.event, outcome, clock.now(), deps.config);
+      if (route === 'none') continue;
+      try {
+        await inChat(mapped.event.chatJid, () => answer({ type: 'notify', messages: [mapped.raw] }, mapped, outcome, route));
+        answered++;
+      } catch (err) {
+        log.error({ err, msgId: row.messageId }, 'pending message not answered');
+      }
+    }
+    if (answered) log.info({ answered }, 'answered messages left pending by a restart or a failed send');
+    return answered;
+  }
 
   const onConnection = (u: BaileysEventMap['connection.update']) => {
     if (u.qr) state.set('qr');
@@ -139,6 +236,8 @@ export function createSession(deps: SessionDeps) {
       state.set('open');
       log.info('WhatsApp connected');
       track(syncGroups());
+      // What a crash or a dropped connection left unanswered (young enough to answer).
+      track(answerPending());
     }
     if (u.connection === 'close') {
       const err = u.lastDisconnect?.error as { message?: string; output?: { statusCode?: number } } | undefined;
@@ -197,6 +296,7 @@ export function createSession(deps: SessionDeps) {
         });
       }
     },
+    answerPending,
     /** How BuilderBot's replies leave: proper JID (LID users included), logged as `flow`. */
     async sendFromFlow(to: string, text: string, options: Record<string, unknown> | undefined): Promise<unknown> {
       const jid = toSendJid(to);
@@ -206,7 +306,10 @@ export function createSession(deps: SessionDeps) {
       }
       const media = typeof options?.media === 'string' ? options.media : null;
       const reply: Reply = media ? mediaReply(media, text) : { kind: 'text', text };
-      return sendSafe(jid, reply, 'flow');
+      const run = flowRuns.get(jid);
+      const sent = await sendSafe(jid, reply, 'flow', run ? { messageId: run.messageId, position: run.next++ } : undefined);
+      if (!sent && run) run.failed = true;
+      return sent;
     },
     /** Resolves when every handler, flow run, send, write and download started so far is done. */
     async idle(): Promise<void> {

@@ -8,7 +8,11 @@ import type { AnyMessageContent, BaileysEventEmitter, GroupMetadata, MiscMessage
 export interface SocketLike {
   ev: BaileysEventEmitter;
   user?: { id: string; lid?: string; name?: string } | undefined;
-  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
+  /**
+   * `secret` (ours; Baileys ignores unknown options): the content carries a secret, so sockets that
+   * keep copies of what they send (the replay outbox) must not.
+   */
+  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions & { secret?: boolean }): Promise<WAMessage | undefined>;
   groupFetchAllParticipating(): Promise<{ [jid: string]: GroupMetadata }>;
   updateMediaMessage?(message: WAMessage): Promise<WAMessage>;
   signalRepository?: { lidMapping?: { getPNForLID?(lid: string): Promise<string | null | undefined> } };

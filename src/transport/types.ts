@@ -5,8 +5,10 @@
 
 /** A reply produced by a command, a flow or a service, before it is addressed to a JID. */
 export type Reply =
-  | { kind: 'text'; text: string }
-  | { kind: 'image'; path?: string; buffer?: Buffer; caption?: string; mimetype?: string }
+  /** `redact`: parts of `text` (one-time codes) that the conversation log must not keep. */
+  | { kind: 'text'; text: string; redact?: string[] }
+  /** `secret`: the picture carries a secret (a TOTP QR): no copy of it may stay on disk. */
+  | { kind: 'image'; path?: string; buffer?: Buffer; caption?: string; mimetype?: string; secret?: boolean }
   | { kind: 'document'; path?: string; buffer?: Buffer; fileName: string; mimetype: string; caption?: string };
 
 export type ConnectionStatus = 'disabled' | 'connecting' | 'qr' | 'open' | 'reconnecting' | 'logged_out' | 'closed';
@@ -30,7 +32,13 @@ export interface SendResult {
 
 export interface Transport {
   readonly platform: 'baileys' | 'meta_cloud';
-  send(jid: string, reply: Reply, opts?: { origin?: OutboundOrigin; campaignId?: string }): Promise<SendResult>;
+  /**
+   * `messageId`: the id to send under, where the platform lets the sender choose it (Baileys);
+   * a platform that assigns its own (the Cloud API's wamid) returns that one instead.
+   */
+  send(jid: string, reply: Reply, opts?: { origin?: OutboundOrigin; campaignId?: string; messageId?: string }): Promise<SendResult>;
+  /** A fresh id to send under, on platforms where the sender chooses it. */
+  newMessageId?(): string;
   state(): ConnectionState;
 }
 

@@ -17,7 +17,10 @@ async function addOrder(h: TestHarness, phone: string, o: { total: string; estad
 }
 
 const consent = async (h: TestHarness, phone = ANA) =>
-  (await rows(h, 'select marketing_opt_in, opt_out_at, consent_at from usuarios where "phoneNumber" = ?', [phone]))[0];
+  (await rows(h, 'select marketing_opt_in, marketing_consent, consent_source, opt_out_at, consent_at from usuarios where "phoneNumber" = ?', [phone]))[0];
+
+const consentEvents = async (h: TestHarness, phone = ANA) =>
+  rows(h, 'select e.action, e.source from consent_events e join usuarios u on u.id = e.cliente_id where u."phoneNumber" = ? order by e.id', [phone]);
 
 describe('customer flows (BuilderBot through the replay seam)', () => {
   let h: TestHarness;
@@ -65,16 +68,35 @@ describe('customer flows (BuilderBot through the replay seam)', () => {
 
   it('BAJA / STOP / CANCELAR opt the customer out of marketing with a timestamp; ALTA opts back in', async () => {
     await h.say(ANA, 'hola');
-    expect(await consent(h)).toMatchObject({ marketing_opt_in: 1, opt_out_at: null });
+    // Writing to the business is not marketing consent: unknown until the customer says so.
+    expect(await consent(h)).toMatchObject({ marketing_opt_in: 0, marketing_consent: null, consent_at: null, opt_out_at: null });
     expect(texts(await h.feed(upsert([wa({ phone: ANA, text: 'BAJA', ts: T0 + 30 })])))).toEqual([t('flows.opt_out_done')]);
-    expect(await consent(h)).toMatchObject({ marketing_opt_in: 0, opt_out_at: (T0 + 30) * 1000 });
+    expect(await consent(h)).toMatchObject({ marketing_opt_in: 0, marketing_consent: 'revoked', consent_source: 'chat:baja', opt_out_at: (T0 + 30) * 1000 });
     expect(texts(await h.say(ANA, 'stop'))).toEqual([t('flows.opt_out_already')]);
     expect(texts(await h.say(ANA, 'Cancelar.'))).toEqual([t('flows.opt_out_already')]);
     expect(texts(await h.feed(upsert([wa({ phone: ANA, text: 'ALTA', ts: T0 + 60 })])))).toEqual([t('flows.opt_in_done')]);
-    expect(await consent(h)).toMatchObject({ marketing_opt_in: 1, consent_at: (T0 + 60) * 1000 });
+    expect(await consent(h)).toMatchObject({ marketing_opt_in: 1, marketing_consent: 'granted', consent_source: 'chat:alta', consent_at: (T0 + 60) * 1000 });
     expect(texts(await h.say(ANA, 'alta'))).toEqual([t('flows.opt_in_already')]);
     expect(texts(await h.say(ANA, '3'))).toEqual([t('flows.opt_out_done')]);
     expect(await consent(h)).toMatchObject({ marketing_opt_in: 0 });
+    expect(await consentEvents(h)).toEqual([
+      { action: 'revoked', source: 'chat:baja' },
+      { action: 'granted', source: 'chat:alta' },
+      { action: 'revoked', source: 'chat:baja' },
+    ]);
+  });
+
+  it('treats the first message as consent only when CONSENT_ON_FIRST_MESSAGE says the law allows it', async () => {
+    const g = await createTestHarness('sqlite', { start: new Date(T0 * 1000), env: { CONSENT_ON_FIRST_MESSAGE: 'true' } });
+    try {
+      await g.say(ANA, 'hola');
+      expect(await consent(g)).toMatchObject({ marketing_opt_in: 1, marketing_consent: 'granted', consent_source: 'first_message', consent_at: T0 * 1000 });
+      expect(await consentEvents(g)).toEqual([{ action: 'granted', source: 'first_message' }]);
+      await g.say(ANA, 'hola otra vez');
+      expect(await consentEvents(g)).toHaveLength(1);
+    } finally {
+      await g.cleanup();
+    }
   });
 
   it('apologises politely when a service fails instead of leaving the customer waiting', async () => {

@@ -21,6 +21,9 @@ import { migrateAndSeed } from '../../src/db/seeds.ts';
  * pgAvailable() prints one console.warn line when no server answered.
  */
 
+/** The TOTP_ENCRYPTION_KEY of every test database's config (TOTP seeds are sealed with it). */
+export const TEST_SECRET_KEY = '6d61726961646f6e6f2d746573742d6b65792d6e6f742d666f722d70726f6421';
+
 export const PG_BASE_URL = (process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const PG_ADMIN_DB = process.env.PG_TEST_ADMIN_DB ?? 'test';
 
@@ -116,6 +119,7 @@ export async function createTestOrm(kind: DbKind, options: TestOrmOptions = {}):
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     WHATSAPP_ENABLED: 'false',
+    TOTP_ENCRYPTION_KEY: TEST_SECRET_KEY,
     ...options.env,
     STORAGE_DIR: storageDir,
     DATABASE_URL: databaseUrl,

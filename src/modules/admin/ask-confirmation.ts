@@ -26,7 +26,7 @@ export async function askConfirmation(ctx: CommandContext, leaf: ResolvedAction,
     return [text(err.message)];
   }
   const userId = ctx.caller.userId!;
-  const { enabled } = await loadTotpSecret(ctx.em, userId);
+  const { enabled } = await loadTotpSecret(ctx.em, userId, ctx.services.secrets);
   const { row, code } = await requestConfirmation(ctx.em, { userId, path: leaf.path, raw, summary, requiresTotp: enabled, now: ctx.now });
   await audit({
     action: leaf.auditAction,
@@ -36,5 +36,7 @@ export async function askConfirmation(ctx: CommandContext, leaf: ResolvedAction,
     details: { stage: 'confirmation_requested', confirmation: row.id, factor: enabled ? 'totp' : 'code', args: auditArgs(leaf.action, ctx.args) },
   });
   const minutes = Math.round(CONFIRMATION_TTL_MS / 60_000);
-  return [text(code ? t('admin.confirm.ask_code', { summary, code, minutes }) : t('admin.confirm.ask_totp', { summary, minutes }))];
+  // Only the code's hash is stored (pending_confirmations); the logged copy of this reply hides it too.
+  if (code) return [{ kind: 'text', text: t('admin.confirm.ask_code', { summary, code, minutes }), redact: [code] }];
+  return [text(t('admin.confirm.ask_totp', { summary, minutes }))];
 }

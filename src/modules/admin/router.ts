@@ -47,8 +47,10 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
       for (const reply of replies) await services.outbound.send(jid, reply, { origin: 'command' });
     });
 
-  async function audit(em: EntityManager, caller: Caller, entry: Omit<AuditEntry, 'actorId' | 'actorPhone' | 'channel'>) {
-    await services.audit?.record(em, { ...entry, actorId: caller.userId, actorPhone: caller.phone, channel: 'chat' });
+  async function audit(em: EntityManager, caller: Caller, entry: Omit<AuditEntry, 'actorId' | 'actorPhone' | 'channel'>, messageId?: string) {
+    // `msg`: the WhatsApp message that carried the command (proves it ran at most once).
+    const details = messageId ? { ...entry.details, msg: messageId } : entry.details;
+    await services.audit?.record(em, { ...entry, details, actorId: caller.userId, actorPhone: caller.phone, channel: 'chat' });
   }
 
   async function dispatch(em: EntityManager, input: CommandInput): Promise<Reply[]> {
@@ -145,10 +147,10 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
       },
     };
     if (leaf.action.sensitive && !opts.confirmed) {
-      return askConfirmation(ctx, leaf, raw, (entry) => audit(em, caller, entry));
+      return askConfirmation(ctx, leaf, raw, (entry) => audit(em, caller, entry, input.messageId));
     }
     return runAction(ctx, leaf, {
-      audit: (e, entry) => audit(e, caller, entry),
+      audit: (e, entry) => audit(e, caller, entry, input.messageId),
       deliver,
       orm,
       track: (p) => {

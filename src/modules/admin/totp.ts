@@ -3,6 +3,7 @@ import { authenticator } from 'otplib';
 import QRCode from 'qrcode';
 import type { EntityManager } from '@mikro-orm/sql';
 import { Usuario } from '../identity/usuario.entity.ts';
+import type { SecretBox } from '../identity/secret-box.ts';
 
 /**
  * TOTP (RFC 6238, 30 s steps, 6 digits, SHA-1: what Google Authenticator, Authy and 1Password
@@ -76,8 +77,9 @@ export function totpCodeAt(secret: string, now: Date): string {
   return at(now).generate(secret);
 }
 
-/** The user's TOTP secret (a lazy, hidden column) when enrolment is complete. */
-export async function loadTotpSecret(em: EntityManager, userId: number): Promise<{ secret: string | null; enabled: boolean }> {
+/** The user's TOTP secret (a lazy, hidden column, sealed at rest) and whether enrolment is complete. */
+export async function loadTotpSecret(em: EntityManager, userId: number, box: SecretBox): Promise<{ secret: string | null; enabled: boolean }> {
   const user = await em.findOne(Usuario, { id: userId }, { populate: ['totpSecret'] as never });
-  return { secret: user?.totpSecret ?? null, enabled: Boolean(user?.totpEnabledAt && user?.totpSecret) };
+  const stored = user?.totpSecret ?? null;
+  return { secret: stored ? box.open(stored) : null, enabled: Boolean(user?.totpEnabledAt && stored) };
 }

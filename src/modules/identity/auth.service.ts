@@ -8,6 +8,7 @@ import type { Caller, RbacService } from './rbac.service.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { consumeTotp } from '../admin/totp.ts';
+import type { SecretBox } from './secret-box.ts';
 
 /** Default bcrypt work factor (config BCRYPT_COST): ~250 ms per hash, slow for offline guessing. */
 export const BCRYPT_COST = 12;
@@ -49,7 +50,7 @@ export interface AuthService {
  * the same answer and take the same time (a bcrypt compare runs either way).
  */
 export function createAuthService(
-  deps: Pick<ServiceDeps, 'config' | 'clock'> & { rbac: RbacService; audit: AuditService },
+  deps: Pick<ServiceDeps, 'config' | 'clock'> & { rbac: RbacService; audit: AuditService; secrets: SecretBox },
 ): AuthService {
   const { config, clock } = deps;
   let dummyHash: Promise<string> | null = null;
@@ -102,7 +103,7 @@ export function createAuthService(
           await audit('failure', { reason: 'totp_required' });
           return fail('TOTP_REQUIRED', 401, t('admin.login.totp_required'));
         }
-        const check = await consumeTotp(em, user.id, String(input.totp), user.totpSecret, now);
+        const check = await consumeTotp(em, user.id, String(input.totp), deps.secrets.open(user.totpSecret), now);
         if (check === 'reused') return recordFailure('totp_reused', () => fail('TOTP_REUSED', 401, t('admin.login.totp_reused')));
         if (check !== 'ok') return recordFailure('bad_totp');
       }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { Usuario, type IUsuario } from './usuario.entity.ts';
 import { UserRole, type IUserRole } from './user-role.entity.ts';
+import { ConsentEvent } from './consent-event.entity.ts';
 import { CUSTOMER_ROLE, ROLES, type RoleName } from './permissions.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
@@ -74,16 +75,34 @@ export async function grantRole(em: EntityManager, phone: string, roleName: stri
 }
 
 /**
- * Marketing consent (BAJA / ALTA): opting out records when, opting back in records the new
- * consent. Returns whether anything changed, so the reply can say "ya estabas…".
+ * Marketing consent is explicit: unknown (NULL) until granted — by the customer (`ALTA`), by an
+ * import or API call that names where the consent came from, or by their first message where
+ * CONSENT_ON_FIRST_MESSAGE allows it — or revoked (`BAJA`/`STOP`). Each change is kept in
+ * `consent_events` with its source; `marketing_opt_in` is true only while consent is granted.
+ * Returns whether anything changed, so the reply can say "ya estabas…".
  */
-export async function setMarketingConsent(em: EntityManager, user: IUsuario, optIn: boolean, now: Date): Promise<boolean> {
-  if (user.marketingOptIn === optIn) return false;
-  user.marketingOptIn = optIn;
-  if (optIn) user.consentAt = now;
+export async function setMarketingConsent(em: EntityManager, user: IUsuario, granted: boolean, now: Date, source: string): Promise<boolean> {
+  const next = granted ? 'granted' : 'revoked';
+  if (user.marketingConsent === next) return false;
+  user.marketingConsent = next;
+  user.marketingOptIn = granted;
+  user.consentSource = source.slice(0, 100);
+  if (granted) user.consentAt = now;
   else user.optOutAt = now;
+  em.create(ConsentEvent, { cliente: user, action: next, source: source.slice(0, 100), createdAt: now });
   await em.flush();
   return true;
+}
+
+/** First-message consent for new contacts (CONSENT_ON_FIRST_MESSAGE), set-based inside ingest. */
+export async function grantFirstMessageConsent(em: EntityManager, userIds: number[], now: Date): Promise<void> {
+  if (!userIds.length) return;
+  const fresh = await em.find(Usuario, { id: { $in: userIds }, marketingConsent: null } as never);
+  for (const user of fresh) {
+    Object.assign(user, { marketingConsent: 'granted', marketingOptIn: true, consentSource: 'first_message', consentAt: now });
+    em.create(ConsentEvent, { cliente: user, action: 'granted', source: 'first_message', createdAt: now });
+  }
+  await em.flush();
 }
 
 /** The person behind a LID (Baileys 7 privacy id), once WhatsApp has paired it with a phone. */

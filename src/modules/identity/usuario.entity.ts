@@ -1,6 +1,9 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { UserRole } from './user-role.entity.ts';
 
+export const MARKETING_CONSENT = ['granted', 'revoked'] as const;
+export type MarketingConsent = (typeof MARKETING_CONSENT)[number];
+
 /** `usuarios`: every person the bot knows (customers and staff). Extended per the PRD. */
 export const Usuario = defineEntity({
   name: 'Usuario',
@@ -22,11 +25,16 @@ export const Usuario = defineEntity({
     passwordHash: p.string().length(255).nullable().hidden().lazy(),
     isActive: p.boolean().default(true).index('idx_user_active'),
     accountStatus: p.enum(['active', 'suspended', 'inactive'] as const).default('active'),
-    marketingOptIn: p.boolean().default(true),
+    /** True only while marketing consent is granted (`marketing_consent`); campaigns read this. */
+    marketingOptIn: p.boolean().default(false),
+    /** Marketing consent: NULL (unknown) until the customer, or an import/API call naming a source, says so. */
+    marketingConsent: p.enum(MARKETING_CONSENT).nullable(),
+    /** Where the current consent came from: `alta` (chat), `first_message`, `import:<file>`, `api:<who>` … */
+    consentSource: p.string().length(100).nullable(),
     optOutAt: p.datetime().nullable(),
     consentAt: p.datetime().nullable(),
-    /** Base32 TOTP secret for staff MFA; never serialized. */
-    totpSecret: p.string().length(64).nullable().hidden().lazy(),
+    /** Encrypted at rest (src/modules/identity/secret-box.ts): `v1.<key id>.<iv>.<tag>.<ciphertext>`. */
+    totpSecret: p.string().length(255).nullable().hidden().lazy(),
     totpEnabledAt: p.datetime().nullable(),
     /** The last TOTP time step (unix seconds / 30) accepted for this user: a code is never accepted twice. */
     totpLastStep: p.integer().nullable(),

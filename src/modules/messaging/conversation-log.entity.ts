@@ -13,6 +13,15 @@ export const MESSAGE_ORIGINS = ['customer', 'bot', 'flow', 'staff_phone', 'campa
 export const DELIVERY_STATUSES = ['pending', 'sent', 'delivered', 'read', 'failed'] as const;
 
 /**
+ * Where answering an inbound message stands (src/modules/messaging/replies.ts): `pending` until
+ * something takes it, `claimed` while flows run, `running` while a slash command executes,
+ * `replying` once a command's replies are stored and being sent, `done` when every reply left.
+ * NULL: nothing to answer (our own messages, history, reactions, group messages…).
+ */
+export const REPLY_STATES = ['pending', 'claimed', 'running', 'replying', 'done'] as const;
+export type ReplyState = (typeof REPLY_STATES)[number];
+
+/**
  * `conversations_log`: every 1:1 message, both directions. `from` is always the customer's phone
  * digits (the counterpart of the conversation), whichever side sent the message.
  */
@@ -25,6 +34,8 @@ export const ConversationLog = defineEntity({
     cliente: () => p.manyToOne(Usuario).fieldName('cliente_id').nullable().index(false),
     date: p.datetime().fieldName('date'),
     body: p.text().nullable(),
+    /** The body's full length in characters when it was longer than what is stored (see storable.ts). */
+    bodyLength: p.integer().nullable(),
     messageType: p.enum(MESSAGE_TYPES).default('text'),
     /** Provider message id (WhatsApp key id / Meta wamid). */
     messageId: p.string().length(255).unique(),
@@ -40,6 +51,12 @@ export const ConversationLog = defineEntity({
     quotedMessageId: p.string().length(255).nullable(),
     campaign: () => p.manyToOne(Campaign).fieldName('campaign_id').nullable().index('idx_conv_campaign'),
     raw: p.json<unknown>().nullable(),
+    /** One of REPLY_STATES (a plain column: SQLite adds it without rebuilding this large table). */
+    replyState: p.string().length(16).$type<ReplyState>().nullable(),
+    /** When the current claim on answering it was taken (wall clock; a lease for crashed workers). */
+    replyClaimedAt: p.datetime().nullable(),
+    /** For our replies: the inbound message they answer (their id is derived from it). */
+    replyTo: p.string().length(255).nullable(),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
   },
   indexes: [
@@ -47,6 +64,7 @@ export const ConversationLog = defineEntity({
     { name: 'idx_conv_client', properties: ['from', 'date'] },
     { name: 'idx_channel_date', properties: ['channel', 'date'] },
     { name: 'idx_conv_cliente', properties: ['cliente', 'date'] },
+    { name: 'idx_conv_reply_state', properties: ['replyState', 'date'] },
   ],
 });
 export type IConversationLog = InferEntity<typeof ConversationLog>;

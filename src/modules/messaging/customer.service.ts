@@ -29,18 +29,20 @@ export function createCustomerService(deps: { orm: Orm; clock: Clock; logger: Lo
     return null;
   };
 
-  const consent = (ref: CustomerRef, optIn: boolean): Promise<ConsentOutcome> =>
+  const consent = (ref: CustomerRef, optIn: boolean, source: string): Promise<ConsentOutcome> =>
     withEm(deps.orm, async (em) => {
       const user = await find(em, ref);
       if (!user) return 'unknown_customer';
-      const changed = await setMarketingConsent(em, user, optIn, deps.clock.now());
+      const changed = await setMarketingConsent(em, user, optIn, deps.clock.now(), source);
       if (changed) log.info({ userId: user.id, optIn }, optIn ? 'customer opted back in to marketing' : 'customer opted out of marketing');
       return changed ? 'changed' : 'unchanged';
     });
 
   return {
-    optOut: (ref: CustomerRef) => consent(ref, false),
-    optIn: (ref: CustomerRef) => consent(ref, true),
+    /** BAJA / STOP typed by the customer (or `source`, e.g. an API call or an import). */
+    optOut: (ref: CustomerRef, source = 'chat:baja') => consent(ref, false, source),
+    /** ALTA typed by the customer, or consent collected elsewhere: `source` says where. */
+    optIn: (ref: CustomerRef, source = 'chat:alta') => consent(ref, true, source),
     latestOrders: (ref: CustomerRef, limit = 5): Promise<IPedido[] | null> =>
       withEm(deps.orm, async (em) => {
         const user = await find(em, ref);

@@ -9,10 +9,17 @@ import { MessageChannel } from './message-channel.entity.ts';
 import { writeMessages, type MessageOutcome } from './message-writer.ts';
 import { applyReceipt, messageLogged } from './delivery.ts';
 import { applyContact } from './contacts.ts';
-import { writeOutbound, type OutboundEntry } from './outbound-writer.ts';
+import { outboundStatus, writeOutbound, type OutboundEntry } from './outbound-writer.ts';
 import { createRetryQueue } from './retry-queue.ts';
 import { createOwnSends } from './own-sends.ts';
 import { applyGroupUpdate, applyGroupUpsert, applyParticipants } from '../groups/groups.service.ts';
+import { grantFirstMessageConsent } from '../identity/identity.service.ts';
+import { routeOf } from '../../transport/routing.ts';
+import { describeReply } from '../../transport/reply.ts';
+import { lidOfJid, phoneOfJid } from '../../transport/jid.ts';
+import type { OutboundOrigin, Reply } from '../../transport/types.ts';
+import { ConversationLog } from './conversation-log.entity.ts';
+import { replyMessageId, storableReply } from './replies.ts';
 import type { MediaService } from '../files/media.service.ts';
 import type { MetricsRegistry } from '../../http/metrics-registry.ts';
 
@@ -92,7 +99,18 @@ export function createIngestService(deps: IngestDeps) {
 
   const writeMessageBatch = async (events: MessageReceived[]): Promise<MessageOutcome[]> => {
     const { outcomes, media } = await transactional(async (em) => {
-      const res = await writeMessages(em, events, { channelId: await whatsappChannel(em), ownOrigin: ownSends.get, storableBody: deps.storableBody });
+      const res = await writeMessages(em, events, {
+        channelId: await whatsappChannel(em),
+        ownOrigin: ownSends.get,
+        storableBody: deps.storableBody,
+        bodyMaxChars: deps.config.MESSAGE_BODY_MAX_CHARS,
+        // What the session will answer (commands, flows) starts `pending` in the same write.
+        answerable: (e) => !e.isGroup && routeOf(e, undefined, deps.clock.now(), deps.config) !== 'none',
+      });
+      if (deps.config.CONSENT_ON_FIRST_MESSAGE) {
+        const newcomers = res.outcomes.filter((o, i) => o.firstContact && o.userId && !events[i]!.fromMe).map((o) => o.userId!);
+        await grantFirstMessageConsent(em, newcomers, deps.clock.now());
+      }
       await replayStashed(em, events.filter((e) => e.fromMe).map((e) => e.messageId));
       return res;
     });
@@ -235,6 +253,33 @@ export function createIngestService(deps: IngestDeps) {
           retries.push({ type: 'outbound', entry }, { event: 'outbound', msgId: entry.messageId });
         }
       }) as Promise<void>,
+    /**
+     * Writes an outbound row now and says whether it worked (the `pending` row written before a
+     * send: the caller decides what a failure means). In the write queue, like every write.
+     */
+    writeOutboundNow: (entry: OutboundEntry): Promise<void> => writer.add(() => writeOutboundRow(entry)) as Promise<void>,
+    /** The delivery status of one of our messages (undefined: no such row). */
+    outboundStatus: (messageId: string): Promise<string | null | undefined> =>
+      writer.add(() => withEm(deps.orm, (em) => outboundStatus(em, messageId))) as Promise<string | null | undefined>,
+    /**
+     * A command ran: its replies become pending outbound rows (with what is needed to re-send
+     * them) and the inbound message `replying`, in one transaction (replies.ts).
+     */
+    storeReplies: (inboundId: string, items: Array<{ reply: Reply; position: number; chatJid: string; origin: OutboundOrigin }>): Promise<void> =>
+      writer.add(() =>
+        transactional(async (em) => {
+          const channel = await whatsappChannel(em);
+          for (const { reply, position, chatJid, origin } of items) {
+            const { messageType, body } = describeReply(reply);
+            await writeOutbound(em, {
+              messageId: replyMessageId(inboundId, position), chatJid, peerPhone: phoneOfJid(chatJid), peerLid: lidOfJid(chatJid), platform: 'baileys',
+              messageType, body, origin, timestamp: deps.clock.now(), status: 'pending', replyTo: inboundId,
+              raw: { position, reply: storableReply(reply, body) },
+            }, channel);
+          }
+          await em.nativeUpdate(ConversationLog, { messageId: inboundId } as never, { replyState: 'replying' } as never);
+        }),
+      ) as Promise<void>,
     /** Marks a message id as ours before it is sent, so its echo is logged with the right origin. */
     rememberOwnSend: ownSends.remember,
     subscribe(fn: Listener): () => void {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { ConversationLog, type MessageType as LogMessageType } from './conversation-log.entity.ts';
+import { ConversationLog, type MessageType as LogMessageType, type ReplyState } from './conversation-log.entity.ts';
 import { WhatsappGroup } from '../groups/whatsapp-group.entity.ts';
 import { WhatsappGroupMessageLog, type IWhatsappGroupMessageLog } from '../groups/whatsapp-group-message-log.entity.ts';
 import { ClientFileStorage } from '../files/client-file-storage.entity.ts';
@@ -28,6 +28,8 @@ export interface MessageOutcome {
   lid: string | null;
   /** The person's first message to us. */
   firstContact: boolean;
+  /** Where answering it stands (replies.ts): as just written, or as found for a redelivery. */
+  replyState?: ReplyState | null;
   error?: unknown;
 }
 
@@ -43,12 +45,22 @@ export interface WriteContext {
   ownOrigin(messageId: string): { origin: OutboundOrigin; campaignId?: string | null } | null;
   /** What of a body may be stored: admin commands carry secrets (passwords, one-time codes). */
   storableBody?(body: string): string;
+  /** Whether this inbound 1:1 message is to be answered (its reply_state starts `pending`). */
+  answerable?(e: MessageReceived): boolean;
+  /** Longest body stored (characters); longer ones are cut and their length kept. */
+  bodyMaxChars?: number;
 }
 
-function storable(ctx: WriteContext, body: string | null): string | null {
-  if (!body) return body;
+const DEFAULT_BODY_MAX = 16_384;
+
+/** The body as stored: NUL-free, secrets redacted, capped (with the full length when cut). */
+function storable(ctx: WriteContext, body: string | null): { body: string | null; length: number | null } {
+  if (!body) return { body, length: null };
   const clean = withoutNul(body);
-  return ctx.storableBody && clean.trimStart().startsWith('/') ? ctx.storableBody(clean) : clean;
+  const max = ctx.bodyMaxChars ?? DEFAULT_BODY_MAX;
+  const capped = clean.length > max ? `${clean.slice(0, max)}…` : clean;
+  const redacted = ctx.storableBody && clean.trimStart().startsWith('/') ? ctx.storableBody(capped) : capped;
+  return { body: redacted, length: clean.length > max ? clean.length : null };
 }
 
 const GROUP_TYPES = new Set<IWhatsappGroupMessageLog['messageType']>(['text', 'image', 'video', 'audio', 'document', 'sticker', 'reaction']);
@@ -63,6 +75,13 @@ async function existingIds(em: EntityManager, entity: typeof ConversationLog | t
   return new Set(rows.map((r) => r.message_id ?? r.messageId!));
 }
 
+/** Already-logged 1:1 messages with their reply state (a redelivery may still need its answer). */
+async function existingReplyStates(em: EntityManager, ids: string[]): Promise<Map<string, ReplyState | null>> {
+  if (!ids.length) return new Map();
+  const rows = await em.createQueryBuilder(ConversationLog).select(['messageId', 'replyState']).where({ messageId: { $in: ids } }).execute<Array<Record<string, string | null>>>('all', false);
+  return new Map(rows.map((r) => [String(r.message_id ?? r.messageId), (r.reply_state ?? r.replyState ?? null) as ReplyState | null]));
+}
+
 export async function writeMessages(em: EntityManager, events: MessageReceived[], ctx: WriteContext): Promise<{ outcomes: MessageOutcome[]; media: PendingMedia[] }> {
   const outcomes = new Map<MessageReceived, MessageOutcome>();
   const media: PendingMedia[] = [];
@@ -71,22 +90,25 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
 
   if (direct.length) {
     const peers = await resolvePeers(em, direct);
-    const seen = await existingIds(em, ConversationLog, direct.map((e) => e.messageId));
+    const seen = await existingReplyStates(em, direct.map((e) => e.messageId));
     const rows: Record<string, unknown>[] = [];
     const files: Record<string, unknown>[] = [];
     direct.forEach((e, i) => {
       const peer = peers[i]!;
       const inserted = !seen.has(e.messageId);
-      seen.add(e.messageId);
-      outcomes.set(e, { messageId: e.messageId, ok: true, inserted, userId: peer.userId, phone: peer.phone, lid: peer.lid, firstContact: peer.firstContact && inserted });
+      const replyState: ReplyState | null = inserted ? (!e.fromMe && ctx.answerable?.(e) ? 'pending' : null) : (seen.get(e.messageId) ?? null);
+      if (inserted) seen.set(e.messageId, replyState);
+      outcomes.set(e, { messageId: e.messageId, ok: true, inserted, userId: peer.userId, phone: peer.phone, lid: peer.lid, firstContact: peer.firstContact && inserted, replyState });
       if (!inserted) return;
       const own = e.fromMe ? ctx.ownOrigin(e.messageId) : null;
+      const stored = storable(ctx, e.body);
       rows.push({
         // Column widths hold for any input (PostgreSQL rejects what SQLite would quietly keep).
         from: (peer.phone ?? e.chatJid).slice(0, 50),
         cliente: peer.userId,
         date: e.timestamp,
-        body: storable(ctx, e.body),
+        body: stored.body,
+        bodyLength: stored.length,
         messageType: e.messageType as LogMessageType,
         messageId: e.messageId,
         remoteJid: e.chatJid,
@@ -98,6 +120,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
         deliveryStatus: e.fromMe ? 'sent' : null,
         quotedMessageId: e.quotedId?.slice(0, 255) ?? null,
         raw: e.extra ?? null,
+        replyState,
         createdAt: new Date(),
       });
       // Our own sends already have their bytes; everything else with media is downloaded.
@@ -141,7 +164,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
         group: e.chatJid,
         senderPhoneNumber: e.senderPhone?.slice(0, 20) ?? null,
         senderName: e.senderName ? withoutNul(e.senderName).slice(0, 255) : null,
-        messageBody: storable(ctx, e.body),
+        messageBody: storable(ctx, e.body).body,
         messageType: groupType(e.messageType),
         mediaUrl: e.media ? mediaReference(e) : null,
         isBotMessage: e.fromMe,

@@ -22,12 +22,46 @@ export interface OutboundEntry {
   timestamp: Date;
   status: Extract<DeliveryStatus, 'pending' | 'sent' | 'failed'>;
   failureReason?: string | null;
+  /** The inbound message this answers (its id is derived from it: replies.ts). */
+  replyTo?: string | null;
+  /** Extra JSON kept in `raw` (a stored command reply, to be re-sent after a crash). */
+  raw?: unknown;
+  /**
+   * The id the row was written under while pending, when the transport then assigned another
+   * (the Cloud API's wamid): the row is renamed to `messageId`.
+   */
+  pendingId?: string | null;
+}
+
+/** The row an outbound entry becomes (also used to store a command's replies before sending). */
+export function outboundRow(entry: OutboundEntry, userId: number | null, phone: string | null, channelId: number | null): Record<string, unknown> {
+  return {
+    from: (phone ?? entry.peerPhone ?? entry.chatJid).slice(0, 50),
+    cliente: userId,
+    date: entry.timestamp,
+    body: entry.body,
+    messageType: entry.messageType,
+    messageId: entry.messageId,
+    remoteJid: entry.chatJid,
+    channel: channelId,
+    platformOrigin: entry.platform,
+    messageDirection: 'outbound',
+    origin: entry.origin,
+    campaign: entry.campaignId ?? null,
+    deliveryStatus: entry.status,
+    statusUpdatedAt: entry.timestamp,
+    failureReason: entry.failureReason ?? null,
+    replyTo: entry.replyTo ?? null,
+    raw: entry.raw ?? null,
+    createdAt: new Date(),
+  };
 }
 
 /**
  * Inserts the outbound row. If the `append` echo of the same send was logged first, our own
- * knowledge (origin, campaign) replaces its guess; delivery status is left alone, since a receipt
- * may already have moved it forward.
+ * knowledge (origin, campaign) replaces its guess. Status: a row written `pending` before the
+ * send becomes `sent` (or `failed`) here, but only from `pending` — a receipt may already have
+ * moved it forward, and a row never says `sent` before the transport accepted the message.
  */
 export async function writeOutbound(em: EntityManager, entry: OutboundEntry, channelId: number | null): Promise<void> {
   if (jidKind(entry.chatJid) === 'group') {
@@ -45,26 +79,28 @@ export async function writeOutbound(em: EntityManager, entry: OutboundEntry, cha
   let user = entry.peerPhone ? (await ensureUser(em, entry.peerPhone)).user : null;
   if (!user && entry.peerLid) user = await em.findOne(Usuario, { lid: entry.peerLid });
   await em.flush();
+  if (entry.pendingId && entry.pendingId !== entry.messageId && !(await em.count(ConversationLog, { messageId: entry.messageId }))) {
+    await em.nativeUpdate(ConversationLog, { messageId: entry.pendingId } as never, { messageId: entry.messageId } as never);
+  }
   await em.createQueryBuilder(ConversationLog)
-    .insert({
-      from: user?.phoneNumber ?? entry.peerPhone ?? entry.chatJid,
-      cliente: user?.id ?? null,
-      date: entry.timestamp,
-      body: entry.body,
-      messageType: entry.messageType,
-      messageId: entry.messageId,
-      remoteJid: entry.chatJid,
-      channel: channelId,
-      platformOrigin: entry.platform,
-      messageDirection: 'outbound',
-      origin: entry.origin,
-      campaign: entry.campaignId ?? null,
-      deliveryStatus: entry.status,
-      statusUpdatedAt: entry.timestamp,
-      failureReason: entry.failureReason ?? null,
-      createdAt: new Date(),
-    } as never)
+    .insert(outboundRow(entry, user?.id ?? null, user?.phoneNumber ?? null, channelId) as never)
     .onConflict('messageId')
     .merge(['origin', 'campaign'] as never)
     .execute();
+  if (entry.status === 'pending') {
+    // Sending again what the transport refused last time (same derived id): pending once more.
+    await em.nativeUpdate(ConversationLog, { messageId: entry.messageId, messageDirection: 'outbound', deliveryStatus: 'failed' } as never, { deliveryStatus: 'pending', failureReason: null } as never);
+  } else {
+    await em.nativeUpdate(
+      ConversationLog,
+      { messageId: entry.messageId, messageDirection: 'outbound', $or: [{ deliveryStatus: 'pending' }, { deliveryStatus: null }] } as never,
+      { deliveryStatus: entry.status, statusUpdatedAt: entry.timestamp, ...(entry.failureReason ? { failureReason: entry.failureReason } : {}) } as never,
+    );
+  }
+}
+
+/** The delivery status of one of our messages, or null when no row has that id. */
+export async function outboundStatus(em: EntityManager, messageId: string): Promise<string | null | undefined> {
+  const row = await em.findOne(ConversationLog, { messageId } as never, { fields: ['deliveryStatus'] as never, disableIdentityMap: true });
+  return row ? (row.deliveryStatus ?? null) : undefined;
 }

@@ -6,17 +6,26 @@ import type { OutboundOrigin, Reply, SendResult, Transport } from '../../transpo
 import { describeReply, TransportUnavailableError } from '../../transport/reply.ts';
 import { lidOfJid, phoneOfJid, toSendJid } from '../../transport/jid.ts';
 import type { IngestService } from './ingest.service.ts';
+import type { OutboundEntry } from './outbound-writer.ts';
+import { replyMessageId } from './replies.ts';
 import type { MetricsRegistry } from '../../http/metrics-registry.ts';
 
 /**
- * The one way to send: through the active transport, then one outbound `conversations_log` row
- * with who caused it (flow, command, campaign…). A failed send is logged as `failed` with the
- * reason and rethrown; a failed log write never fails the send (the ingest retries it).
+ * The one way to send. Every send is one outbound `conversations_log` row with who caused it
+ * (flow, command, campaign…), written `pending` BEFORE the transport sees the message and moved
+ * to `sent` only once the transport accepted it (or `failed`, with the reason) — so a crash in
+ * between leaves `pending`, never a `sent` row for something that never left.
+ *
+ * A reply to an inbound message (`replyTo`) goes out under an id derived from that message's id
+ * and the reply's position (replies.ts): if a row with that id already says it was sent, the
+ * send is skipped — answering a message again after a crash never answers it twice.
  */
 
 export interface SendOptions {
   origin: OutboundOrigin;
   campaignId?: string | null;
+  /** This send answers inbound message `messageId`, as its `position`-th reply (0, 1, …). */
+  replyTo?: { messageId: string; position: number };
 }
 
 export interface OutboundService {
@@ -25,6 +34,8 @@ export interface OutboundService {
   /** Sends that have not finished yet (replay waits for zero). */
   inFlight(): number;
 }
+
+const ALREADY_SENT = new Set(['sent', 'delivered', 'read']);
 
 export function createOutboundService(deps: {
   logger: Logger;
@@ -36,7 +47,8 @@ export function createOutboundService(deps: {
   const log = deps.logger.child({ module: 'outbound' });
   let inFlight = 0;
 
-  const record = (entry: Parameters<IngestService['logOutbound']>[0]) =>
+  /** Final status writes never fail the send: a failed write is retried in the background. */
+  const record = (entry: OutboundEntry) =>
     deps.ingest.logOutbound(entry).catch((err) => log.error({ err, msgId: entry.messageId }, 'outbound log failed'));
 
   return {
@@ -47,27 +59,50 @@ export function createOutboundService(deps: {
       const transport = deps.transport();
       if (!transport) throw new TransportUnavailableError();
       const { messageType, body } = describeReply(reply);
-      const base = {
-        chatJid: jid,
-        peerPhone: phoneOfJid(jid),
-        peerLid: lidOfJid(jid),
-        platform: transport.platform,
-        messageType,
-        body,
-        origin: opts.origin,
-        campaignId: opts.campaignId ?? null,
-      };
+      // Baileys sends under the id we choose; the Cloud API assigns its own, and the row written
+      // under ours is renamed once Meta answers.
+      const pendingId = opts.replyTo
+        ? replyMessageId(opts.replyTo.messageId, opts.replyTo.position)
+        : (transport.newMessageId?.() ?? `local-${randomUUID()}`);
       inFlight++;
       try {
-        const sent = await transport.send(jid, reply, { origin: opts.origin, campaignId: opts.campaignId ?? undefined });
+        if (opts.replyTo) {
+          const status = await deps.ingest.outboundStatus(pendingId).catch(() => undefined);
+          if (status && ALREADY_SENT.has(status)) {
+            log.debug({ msgId: pendingId }, 'reply already sent before a restart; not sent again');
+            return { messageId: pendingId, jid };
+          }
+        }
+        const base: Omit<OutboundEntry, 'status' | 'timestamp'> = {
+          messageId: pendingId,
+          chatJid: jid,
+          peerPhone: phoneOfJid(jid),
+          peerLid: lidOfJid(jid),
+          platform: transport.platform,
+          messageType,
+          body,
+          origin: opts.origin,
+          campaignId: opts.campaignId ?? null,
+          replyTo: opts.replyTo?.messageId ?? null,
+        };
+        try {
+          await deps.ingest.writeOutboundNow({ ...base, timestamp: deps.clock.now(), status: 'pending' });
+        } catch (err) {
+          // A logging problem never blocks a reply: send anyway, and let the final write retry.
+          log.warn({ err, msgId: pendingId }, 'pending outbound row not written; sending anyway');
+        }
+        let sent: SendResult;
+        try {
+          sent = await transport.send(jid, reply, { origin: opts.origin, campaignId: opts.campaignId ?? undefined, messageId: pendingId });
+        } catch (err) {
+          log.warn({ err, origin: opts.origin }, 'send failed');
+          deps.metrics?.failure('send');
+          await record({ ...base, timestamp: deps.clock.now(), status: 'failed', failureReason: String((err as Error)?.message ?? err).slice(0, 1000) });
+          throw err;
+        }
         deps.metrics?.messageOut(transport.platform === 'meta_cloud' ? 'meta_cloud' : 'whatsapp');
-        await record({ ...base, messageId: sent.messageId, timestamp: deps.clock.now(), status: 'sent' });
+        await record({ ...base, messageId: sent.messageId, pendingId, timestamp: deps.clock.now(), status: 'sent' });
         return sent;
-      } catch (err) {
-        log.warn({ err, origin: opts.origin }, 'send failed');
-        deps.metrics?.failure('send');
-        await record({ ...base, messageId: `failed-${randomUUID()}`, timestamp: deps.clock.now(), status: 'failed', failureReason: String((err as Error)?.message ?? err).slice(0, 1000) });
-        throw err;
       } finally {
         inFlight--;
       }

@@ -41,10 +41,15 @@ export function createReplaySocket(opts: { logger: Logger; clock: Clock; botJid:
   const groups = new Map<string, GroupMetadata>();
   let ended = false;
 
-  const persistBuffers = (messageId: string, content: Record<string, unknown>): Record<string, unknown> => {
+  const persistBuffers = (messageId: string, content: Record<string, unknown>, secret: boolean): Record<string, unknown> => {
     const out = { ...content };
     for (const field of ['image', 'document', 'video', 'audio', 'sticker']) {
       const v = out[field];
+      if (secret && v) {
+        // A TOTP QR carries the seed: recorded as sent, never written to disk.
+        out[field] = { omitted: 'secret' };
+        continue;
+      }
       if (Buffer.isBuffer(v) || v instanceof Uint8Array) {
         mkdirSync(opts.outboxDir, { recursive: true });
         const ext = EXT[String(out.mimetype ?? '')] ?? 'bin';
@@ -59,10 +64,10 @@ export function createReplaySocket(opts: { logger: Logger; clock: Clock; botJid:
   return {
     ev,
     user: { id: opts.botJid },
-    async sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage> {
+    async sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string; secret?: boolean }): Promise<WAMessage> {
       if (ended) throw new Error('replay socket closed');
       const messageId = options?.messageId ?? generateMessageIDV2(opts.botJid);
-      const recorded = persistBuffers(messageId, content as Record<string, unknown>);
+      const recorded = persistBuffers(messageId, content as Record<string, unknown>, options?.secret === true);
       opts.onSend({ type: 'send', to: jid, content: recorded, messageId });
       const message = {
         key: { remoteJid: jid, fromMe: true, id: messageId },

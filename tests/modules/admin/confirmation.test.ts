@@ -101,7 +101,8 @@ describe('step-up confirmation with TOTP', () => {
     const png = (replies[0] as { buffer: Buffer }).buffer;
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     const user = await h.user(PHONES.admin);
-    secret = user!.totpSecret!;
+    expect(user!.totpSecret).toMatch(/^v1\.[0-9a-f]{8}\./);
+    secret = h.services.secrets.open(user!.totpSecret!);
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(user!.totpEnabledAt).toBeNull();
     expect(replies).toHaveLength(1);

@@ -67,7 +67,10 @@ describe('admin commands through the replay transport', () => {
   it('runs a sensitive command only after confirmation with a valid TOTP', async () => {
     const enrol = await h.say(ADMIN, '/seguridad totp');
     expect(enrol[0]!.content.image).toBeDefined();
-    const [{ totp_secret: secret }] = await rows<{ totp_secret: string }>(h, 'select totp_secret from usuarios where "phoneNumber" = ?', [ADMIN]);
+    const [{ totp_secret: sealed }] = await rows<{ totp_secret: string }>(h, 'select totp_secret from usuarios where "phoneNumber" = ?', [ADMIN]);
+    // Sealed at rest (AES-256-GCM), never the base32 seed itself.
+    expect(sealed).toMatch(/^v1\.[0-9a-f]{8}\./);
+    const secret = h.services.secrets.open(sealed);
     const enrolCode = totpCodeAt(secret, h.clock.now());
     expect(await say(ADMIN, `/seguridad totp ${enrolCode}`)).toMatch(/activada/);
 

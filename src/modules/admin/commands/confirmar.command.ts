@@ -32,7 +32,7 @@ export const confirmarCommand = defineCommand({
       if (found.expired) return [text(t('admin.confirm.expired', { summary: row.summary }))];
       let check: TotpCheck;
       if (row.requiresTotp) {
-        const { secret } = await loadTotpSecret(em, userId);
+        const { secret } = await loadTotpSecret(em, userId, services.secrets);
         check = secret ? await consumeTotp(em, userId, args.codigo, secret, now) : 'wrong';
       } else {
         check = codeMatches(row.id, args.codigo, row.codeHash) ? 'ok' : 'wrong';

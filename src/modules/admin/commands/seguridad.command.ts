@@ -30,20 +30,21 @@ export const seguridadCommand = defineCommand({
       args: z.object({ codigo: z.string().trim().max(20).optional() }).strict(),
       usage: '/seguridad totp [código]',
       examples: ['/seguridad totp', '/seguridad totp 492039'],
-      async run({ em, caller, args, now }): Promise<Reply[]> {
+      async run({ em, caller, args, now, services }): Promise<Reply[]> {
         const userId = caller.userId!;
-        const current = await loadTotpSecret(em, userId);
+        const current = await loadTotpSecret(em, userId, services.secrets);
         if (current.enabled) throw new ConflictError(t('admin.totp.already'));
         const user = await em.findOneOrFail(Usuario, { id: userId });
         if (!args.codigo) {
           const secret = generateTotpSecret();
-          user.totpSecret = secret;
+          user.totpSecret = services.secrets.seal(secret);
           user.totpEnabledAt = null;
           user.totpLastStep = null;
           await em.flush();
           const png = await totpQrPng(totpUri(caller.phone, secret));
           // QR only: a text copy of the secret would be kept in the conversation log.
-          return [{ kind: 'image', buffer: png, mimetype: 'image/png', caption: t('admin.totp.qr_caption') }];
+          // `secret`: no copy of the picture may stay on disk (the replay outbox, a recording).
+          return [{ kind: 'image', buffer: png, mimetype: 'image/png', caption: t('admin.totp.qr_caption'), secret: true }];
         }
         if (!current.secret) throw new ValidationError(t('admin.totp.enrol_first'));
         // The activation code is spent like any other: it cannot then confirm an action.

@@ -4,5 +4,7 @@ export const common: Record<string, string> = {
   'common.forbidden': 'Lo siento, no tienes permiso para hacer eso.',
   'common.invalid_input': 'Los datos enviados no son válidos: {detail}',
   'common.rate_limited': 'Demasiadas solicitudes. Espera un momento y vuelve a intentarlo.',
+  'common.secret_key_missing':
+    'El segundo factor (TOTP) no está disponible: falta configurar TOTP_ENCRYPTION_KEY en el servidor. Avisa a quien lo administra.',
   'common.processing': 'Procesando… te aviso en cuanto termine.',
 };
