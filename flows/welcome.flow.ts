@@ -1,3 +1,4 @@
+import { cleanDisplayName } from '../src/shared/text.ts';
 import { addKeyword, EVENTS } from '@builderbot/bot';
 import { t } from '../src/shared/i18n/index.ts';
 import { step, type FlowDeps } from './context.ts';
@@ -10,7 +11,8 @@ export function createWelcomeFlow(deps: FlowDeps) {
   return addKeyword(EVENTS.WELCOME).addAction(
     step(deps, 'welcome', async (ctx, say) => {
       if (ctx.mariadono?.firstContact) {
-        const name = ctx.mariadono.name?.trim();
+        // Greeted by a short, clean form of the push name (it is the sender's to choose).
+        const name = cleanDisplayName(ctx.mariadono.name, 30);
         return say([name ? t('flows.welcome_named', { name }) : t('flows.welcome'), t('flows.menu')]);
       }
       await say(t('flows.fallback'));

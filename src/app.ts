@@ -7,6 +7,7 @@ import { createServices, type Services } from './services.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { findUserByPhone, grantRole } from './modules/identity/identity.service.ts';
 import { maskPhone } from './shared/phone.ts';
+import { sealStoredSecrets } from './modules/identity/seal-secrets.ts';
 
 export interface App {
   config: Config;
@@ -36,6 +37,8 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
   }
   const services = createServices({ config, logger, orm, clock });
   try {
+    const resealed = await withEm(orm, (em) => sealStoredSecrets(em, services.secrets));
+    if (resealed) logger.info({ module: 'identity', resealed }, 'TOTP secrets sealed with the current TOTP_ENCRYPTION_KEY');
     await grantAdminPhones(orm, services, config, logger);
   } catch (err) {
     await orm.close(true);

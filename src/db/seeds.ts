@@ -147,9 +147,22 @@ export async function seedAll(orm: Orm): Promise<SeedResult> {
   return em.transactional((tx) => seed(tx as EntityManager));
 }
 
+/**
+ * Data that predates explicit marketing consent: `marketing_opt_in` used to default to true with
+ * no record of consent. Recorded consent (consent_at) or opt-out becomes granted/revoked; the
+ * rest becomes unknown, i.e. no marketing. Idempotent: it only touches rows with no consent state.
+ */
+async function settleLegacyConsent(orm: Orm): Promise<void> {
+  const conn = orm.em.fork().getConnection();
+  await conn.execute(`update usuarios set marketing_consent = 'granted', consent_source = 'legacy' where marketing_consent is null and marketing_opt_in = ? and consent_at is not null`, [true]);
+  await conn.execute(`update usuarios set marketing_consent = 'revoked', consent_source = 'legacy' where marketing_consent is null and marketing_opt_in = ? and opt_out_at is not null`, [false]);
+  await conn.execute(`update usuarios set marketing_opt_in = ? where marketing_consent is null and marketing_opt_in = ?`, [false, true]);
+}
+
 /** Applies pending migrations, then the seeds. Returns the names of the migrations applied. */
 export async function migrateAndSeed(orm: Orm): Promise<string[]> {
   const applied = await migrate(orm);
   await seedAll(orm);
+  await settleLegacyConsent(orm);
   return applied;
 }

@@ -1,3 +1,4 @@
+import { cleanDisplayName } from '../shared/text.ts';
 import type { Readable } from 'node:stream';
 import { proto, type BaileysEventMap, type WAMessage } from '@whiskeysockets/baileys';
 import type {
@@ -141,7 +142,7 @@ export function createBaileysAdapter(deps: AdapterDeps) {
         senderLid: sender?.lid ?? null,
         peerPhone: peer?.phone ?? null,
         peerLid: peer?.lid ?? null,
-        senderName: fromMe ? null : str(raw.pushName),
+        senderName: fromMe ? null : cleanDisplayName(str(raw.pushName)),
         fromMe,
         timestamp: secondsToDate(raw.messageTimestamp, deps.now),
         messageType: content.messageType,

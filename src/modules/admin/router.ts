@@ -35,6 +35,9 @@ export interface RouterDeps {
   deliver?: Deliver;
 }
 
+/** No command needs more; anything longer is a paste gone wrong (or an attack on the parser). */
+const MAX_COMMAND_CHARS = 4000;
+
 export function createCommandRouter(deps: RouterDeps): CommandRouter {
   const { services, registry } = deps;
   const { config, orm } = services.deps;
@@ -56,6 +59,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
   async function dispatch(em: EntityManager, input: CommandInput): Promise<Reply[]> {
     const now = input.now instanceof Date && !Number.isNaN(input.now.getTime()) ? input.now : services.deps.clock.now();
     const caller = await services.rbac!.identify(em, String(input.phone ?? ''));
+    if (input.text.length > MAX_COMMAND_CHARS) return [text(t('admin.command_too_long', { max: String(MAX_COMMAND_CHARS) }))];
     const head = splitHead(input.text);
     const shownName = head?.name || '?';
     if (!caller.isStaff) {

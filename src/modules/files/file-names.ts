@@ -1,3 +1,4 @@
+import { withoutBidi } from '../../shared/text.ts';
 import type { MediaKind } from '../../transport/events.ts';
 import type { FILE_TYPES } from './client-file-storage.entity.ts';
 
@@ -70,9 +71,7 @@ export function extensionFor(mimetype: string | null | undefined, fileName?: str
 export function sanitizeFileName(name: string | null | undefined): string | null {
   if (typeof name !== 'string' || !name) return null;
   const last = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = last
-    .normalize('NFC')
-    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+  const cleaned = withoutBidi(last.normalize('NFC'))
     .replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*]/g, '_')
     .replace(/^[.\s]+/, '')
     .trim();

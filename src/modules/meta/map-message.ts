@@ -1,3 +1,4 @@
+import { cleanDisplayName } from '../../shared/text.ts';
 import type { Readable } from 'node:stream';
 import type { MediaKind, MediaRef, MessageReceived, MessageType, ReceiptUpdated } from '../../transport/events.ts';
 import type { MetaContact, MetaInboundMessage, MetaMedia, MetaStatus } from './payload.ts';
@@ -154,7 +155,7 @@ export function mapInboundMessage(
       isGroup: false,
       senderPhone: from,
       peerPhone: from,
-      senderName: short(obj<{ name?: unknown }>(contact?.profile).name),
+      senderName: cleanDisplayName(short(obj<{ name?: unknown }>(contact?.profile).name)),
       fromMe: false,
       timestamp: toDate(msg.timestamp, ctx.now),
       messageType: content.messageType,

@@ -10,6 +10,7 @@ export const admin: Record<string, string> = {
   'admin.internal_error': 'Lo siento, algo ha fallado al procesar tu comando. No se ha perdido nada: inténtalo de nuevo en unos minutos.',
   'admin.processing': 'Procesando /{command}… te aviso en cuanto termine. ⏳',
   'admin.done': 'Hecho. ✅',
+  'admin.command_too_long': 'Ese comando es demasiado largo (más de {max} caracteres). Revisa lo que has pegado y envíalo de nuevo más corto.',
   'admin.command_interrupted':
     'Tu último comando se interrumpió por un reinicio del servidor y no sé si llegó a aplicarse, así que no lo repito. Revisa su efecto (por ejemplo con /auditoria ver) antes de enviarlo otra vez.',
   'admin.yes': 'sí',
