@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { UsageError, type CliIo, type CommandHandler } from './cli/types.ts';
@@ -27,9 +28,23 @@ Uso:
 La configuración se lee de variables de entorno (ver README / .env.example).`;
 
 
+/** fs.writeSync to fd 1; a full non-blocking pipe answers EAGAIN, so wait a moment and retry. */
+function writeStdoutSync(line: string): void {
+  let buf = Buffer.from(`${line}\n`);
+  while (buf.length) {
+    try {
+      buf = buf.subarray(writeSync(1, buf));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
 const defaultIo: CliIo = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
+  outSync: writeStdoutSync,
 };
 
 

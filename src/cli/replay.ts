@@ -96,6 +96,9 @@ export const replayCommand: CommandHandler = async (args, { config, logger, io }
     config: cfg, logger, baseDir: dirname(file), start: await firstTimestamp(file),
     // Like an expired media URL live: the message is logged with a failed download, and the replay goes on.
     onMediaProblem: (id, reason) => io.err(`mariadono replay: línea ${lineNo}: mensaje ${id}: ${reason}; la descarga queda registrada como fallida`),
+    // Printed the moment the socket takes the message, synchronously: a send is on stdout before
+    // its row can say `sent`, whatever happens to the process next.
+    onSend: (s) => (io.outSync ?? io.out)(JSON.stringify({ type: s.type, id: s.messageId, to: s.to, content: s.content })),
   }).catch((err) => {
     restore();
     throw err;
@@ -106,9 +109,10 @@ export const replayCommand: CommandHandler = async (args, { config, logger, io }
       lineNo++;
       const event = parseReplayLine(line, lineNo);
       if (!event) continue;
-      const sends = await harness.feed(event);
-      for (const s of sends) io.out(JSON.stringify({ type: s.type, to: s.to, content: s.content }));
+      await harness.feed(event);
     }
+    // What an interrupted earlier run left unanswered (young enough at the replay's clock).
+    await harness.answerPending();
   } catch (err) {
     exit = 1;
     io.err(`mariadono replay: ${err instanceof ReplayLineError ? err.message : `línea ${lineNo}: ${(err as Error).message}`}`);

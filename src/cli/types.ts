@@ -10,6 +10,8 @@ export class UsageError extends Error {}
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Writes a line to stdout before returning (a kill right after cannot lose it). */
+  outSync?: (line: string) => void;
 }
 
 export type CommandHandler = (args: string[], ctx: { config: Config; logger: Logger; io: CliIo }) => Promise<number>;

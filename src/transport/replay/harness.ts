@@ -37,6 +37,11 @@ export interface ReplayHarnessOptions {
   start?: Date;
   /** A message's `mediaFile` could not be used (the download is recorded as failed). */
   onMediaProblem?(messageId: string, reason: string): void;
+  /**
+   * Called synchronously as the socket accepts each send — before the send's row says `sent` —
+   * so a sink that writes synchronously (the CLI's stdout) never misses a send a crash follows.
+   */
+  onSend?(record: SentRecord): void;
 }
 
 export interface SayOptions {
@@ -59,6 +64,8 @@ export interface ReplayHarness {
   sent: SentRecord[];
   /** Feeds one event (`{type, data}` as in a replay file); resolves with the sends it caused. */
   feed(event: unknown): Promise<SentRecord[]>;
+  /** Answers logged messages still waiting for an answer (what a crash left), as at a live connect. */
+  answerPending(): Promise<SentRecord[]>;
   /** A text from `phone` (digits or +…): resolves with the replies. */
   say(phone: string | null, text: string, opts?: SayOptions): Promise<SentRecord[]>;
   idle(): Promise<void>;
@@ -86,7 +93,10 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
 
   const sent: SentRecord[] = [];
   const botPhone = normalizePhone(opts.botPhone ?? '34000000000') ?? '34000000000';
-  const socket = createReplaySocket({ logger, clock, botJid: phoneJid(botPhone), outboxDir: join(config.STORAGE_DIR, 'replay-outbox'), onSend: (r) => sent.push(r) });
+  const socket = createReplaySocket({ logger, clock, botJid: phoneJid(botPhone), outboxDir: join(config.STORAGE_DIR, 'replay-outbox'), onSend: (r) => {
+    sent.push(r);
+    opts.onSend?.(r);
+  } });
   const state = createConnectionState(clock, 'open');
   const kit = await createConversationKit({
     home: join(config.STORAGE_DIR, 'whatsapp'),
@@ -118,6 +128,12 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
 
   return {
     config, orm, services, clock, socket, sent, feed,
+    async answerPending() {
+      const before = sent.length;
+      await session.answerPending();
+      await session.idle();
+      return sent.slice(before);
+    },
     idle: () => session.idle(),
     async say(phone, text, o = {}) {
       const digits = phone ? normalizePhone(phone) : null;
