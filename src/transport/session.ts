@@ -140,7 +140,8 @@ export function createSession(deps: SessionDeps) {
       if (claim) await services.replies.release(m.event.messageId, 'pending');
       return;
     }
-    const firstContact = claim?.kind === 'recover' ? await services.replies.isFirstInbound(m.event.messageId) : (outcome?.firstContact ?? false);
+    // Answered again (a redelivery, a sweep): whether it was their first message comes from the log.
+    const firstContact = claim && outcome?.inserted === false ? await services.replies.isFirstInbound(m.event.messageId) : (outcome?.firstContact ?? false);
     const mariadono = {
       userId: outcome?.userId ?? null,
       phone: outcome?.phone ?? m.event.peerPhone ?? null,
