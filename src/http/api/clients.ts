@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors } from '../schemas.ts';
-import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
+import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
 /** /api/clients/:phone and its files (metadata; the bytes come from /api/files/:fileId). */
 
@@ -32,6 +32,10 @@ const clientSchema = {
     is_active: { type: 'boolean' },
     account_status: { type: 'string' },
     marketing_opt_in: { type: 'boolean' },
+    marketing_consent: { type: 'string', enum: ['unknown', 'granted', 'revoked'] },
+    consent_source: nullableString,
+    consent_at: nullableDateTime,
+    opt_out_at: nullableDateTime,
     last_message_at: nullableDateTime,
     created_at: nullableDateTime,
     counts: { type: 'object', properties: { messages: { type: 'integer' }, orders: { type: 'integer' }, files: { type: 'integer' } } },
@@ -98,10 +102,41 @@ export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Prom
       is_active: u.isActive,
       account_status: u.accountStatus,
       marketing_opt_in: u.marketingOptIn,
+      marketing_consent: u.marketingConsent ?? 'unknown',
+      consent_source: u.consentSource ?? null,
+      consent_at: iso(u.consentAt),
+      opt_out_at: iso(u.optOutAt),
       last_message_at: iso(u.lastMessageAt),
       created_at: iso(u.createdAt),
       counts: { messages, orders, files },
     };
+  });
+
+  app.put('/clients/:phone/consent', {
+    ...protect(guards, 'users.update'),
+    schema: {
+      tags: ['clients'],
+      summary: 'Registra el consentimiento de marketing de un cliente (concedido o retirado) y de dónde viene',
+      security: bearer,
+      params: phoneParam,
+      querystring: noQuery,
+      body: {
+        type: 'object',
+        properties: {
+          granted: { type: 'boolean', description: 'true: acepta recibir marketing; false: lo retira' },
+          source: { type: 'string', minLength: 3, maxLength: 80, pattern: '^[\\p{L}\\p{N} _.:/@-]+$', description: 'De dónde viene el consentimiento, p. ej. "formulario-web", "tienda:madrid", "import:clientes-2026.csv"' },
+        },
+        required: ['granted', 'source'],
+        additionalProperties: false,
+      },
+      response: { 200: { type: 'object', properties: { changed: { type: 'boolean' }, marketing_consent: { type: 'string' } } }, ...protectedErrors, 404: errorRef },
+    },
+  }, async (req) => {
+    const { granted, source } = req.body as { granted: boolean; source: string };
+    const phone = decodeTwice((req.params as { phone: string }).phone);
+    const outcome = await opts.services.customers.setConsent(phone, granted, `api:${source}`);
+    await auditApi(opts.services, emOf(orm), guards.caller(req), granted ? 'clients.consent_granted' : 'clients.consent_revoked', phone, { source, changed: outcome === 'changed' });
+    return { changed: outcome === 'changed', marketing_consent: granted ? 'granted' : 'revoked' };
   });
 
   app.get('/clients/:phone/files', {

@@ -6,6 +6,9 @@ import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
 import { findUserByLid, setMarketingConsent } from '../identity/identity.service.ts';
 import { listLatestOrders } from '../orders/orders.service.ts';
 import type { IPedido } from '../orders/pedido.entity.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n/index.ts';
+import { normalizePhone } from '../../shared/phone.ts';
 
 /**
  * What the customer flows may do: every decision and write behind the conversation. A customer
@@ -39,6 +42,17 @@ export function createCustomerService(deps: { orm: Orm; clock: Clock; logger: Lo
     });
 
   return {
+    /**
+     * Consent collected outside the chat (a form, a shop counter, an import): `source` says where,
+     * and is kept with the change. Unknown phones are refused (consent belongs to a known client).
+     */
+    setConsent: async (phone: string, granted: boolean, source: string): Promise<ConsentOutcome> => {
+      const digits = normalizePhone(phone);
+      if (!digits) throw new ValidationError(t('http.invalid_phone', { phone }), undefined, 'INVALID_PHONE');
+      const outcome = await consent({ phone: digits }, granted, source);
+      if (outcome === 'unknown_customer') throw new NotFoundError(t('http.client_not_found', { phone: digits }), 'CLIENT_NOT_FOUND');
+      return outcome;
+    },
     /** BAJA / STOP typed by the customer (or `source`, e.g. an API call or an import). */
     optOut: (ref: CustomerRef, source = 'chat:baja') => consent(ref, false, source),
     /** ALTA typed by the customer, or consent collected elsewhere: `source` says where. */
