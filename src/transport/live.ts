@@ -95,6 +95,11 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     scheduler.add('whatsapp.group-sync', config.GROUP_SYNC_CRON, async () => {
       if (state.get().status === 'open') await session.syncGroups();
     });
+    // Answers a failed send left pending (the connection dropped mid-answer): every minute, not
+    // only at the next connect. Cheap when there is nothing: one indexed query.
+    scheduler.add('whatsapp.pending-replies', '* * * * *', async () => {
+      if (state.get().status === 'open') await session.answerPending();
+    });
     // Failed media downloads, rebuilt from their stored media key and asked for again (hourly).
     scheduler.add('whatsapp.media-repair', '17 * * * *', async () => {
       const sock = socket();

@@ -36,7 +36,7 @@ describe('PUT /api/clients/:phone/consent', () => {
       { action: 'revoked', source: 'api:llamada:soporte' },
     ]);
     const audit = await srv.orm.em.fork().getConnection().execute(`select action from audit_log where action like 'clients.consent%' order by id`);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['clients.consent_granted', 'clients.consent_granted', 'clients.consent_revoked']);
+    expect((audit as Array<{ action: string }>).map((a) => a.action)).toEqual(['clients.consent_granted', 'clients.consent_granted', 'clients.consent_revoked']);
   });
 
   it('refuses a missing or odd source, unknown clients and callers without users.update, in Spanish', async () => {
