@@ -21,7 +21,7 @@ const OPERATIONS = [
   'get /api/campaigns', 'post /api/campaigns', 'get /api/campaigns/{id}', 'patch /api/campaigns/{id}',
   'post /api/campaigns/{id}/schedule', 'post /api/campaigns/{id}/pause', 'post /api/campaigns/{id}/cancel',
   'get /api/templates', 'get /api/templates/{id}', 'get /api/segments', 'get /api/segments/{id}/members',
-  'get /api/clients/{phone}', 'get /api/clients/{phone}/files', 'get /api/reports', 'get /api/reports/{id}/download',
+  'get /api/clients/{phone}', 'get /api/clients/{phone}/files', 'put /api/clients/{phone}/consent', 'get /api/reports', 'get /api/reports/{id}/download',
   'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/auth/login', 'get /api/auth/me',
 ].sort();
 
@@ -46,7 +46,7 @@ describe('OpenAPI document at /docs/json', () => {
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) {
         expect(spec.parameters?.find((p) => p.in === 'path' && p.name === name), `${op}: path parameter ${name}`).toMatchObject({ required: true, schema: expect.any(Object) });
       }
-      if (method === 'post' || method === 'patch') expect(spec.requestBody?.content['application/json']?.schema.type, `${op}: body schema`).toBe('object');
+      if (method === 'post' || method === 'patch' || method === 'put') expect(spec.requestBody?.content['application/json']?.schema.type, `${op}: body schema`).toBe('object');
       const ok = spec.responses['200'] ?? spec.responses['201'];
       expect(ok, `${op}: success response`).toBeDefined();
       if (path !== '/api/auth/login') {
