@@ -96,9 +96,12 @@ const schema = z.object({
   ALLOW_GROUP_COMMANDS: boolish.default(false),
   CORS_ORIGINS: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-  /** HTTP login: wrong passwords (or TOTP codes) in a row before the account is locked. */
+  /** HTTP login: failed logins per IP within AUTH_FAILURE_WINDOW before each attempt must wait (login-throttle.ts). */
   AUTH_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).max(100).default(5),
-  AUTH_LOCKOUT: duration('AUTH_LOCKOUT').default(15 * 60_000),
+  /** How long failed logins are remembered: a quiet window forgets them. */
+  AUTH_FAILURE_WINDOW: duration('AUTH_FAILURE_WINDOW').default(15 * 60_000),
+  /** The longest wait a throttled login is given (the wait doubles from 1 s up to this). */
+  AUTH_BACKOFF_MAX: duration('AUTH_BACKOFF_MAX').default(15 * 60_000),
   /** bcrypt work factor for staff passwords (each +1 doubles the time; 12 ≈ 250 ms). */
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
   /** Requests per minute per IP on /api/auth/* (0 = no limit). */
@@ -106,6 +109,11 @@ const schema = z.object({
   /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
 });
+
+/** Variables that no longer exist: refused with what replaced them, so an old setting is never silently ignored. */
+const REMOVED: Record<string, string> = {
+  AUTH_LOCKOUT: 'ya no existe: las cuentas no se bloquean; los intentos fallidos esperan cada vez más, como máximo AUTH_BACKOFF_MAX (ver README)',
+};
 
 type Raw = z.infer<typeof schema>;
 
@@ -145,9 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" (a common `.env` habit), so defaults apply.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
-    throw new ConfigError(issues);
+  const removed = Object.keys(REMOVED).filter((k) => k in cleaned).map((k) => `${k}: ${REMOVED[k]}`);
+  if (!parsed.success || removed.length) {
+    const issues = (parsed.error?.issues ?? []).map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
+    throw new ConfigError([...issues, ...removed]);
   }
   const raw = parsed.data;
   const storageDir = resolve(raw.STORAGE_DIR);

@@ -117,7 +117,7 @@ export const admin: Record<string, string> = {
 
   // HTTP login
   'admin.login.invalid': 'Teléfono o contraseña incorrectos.',
-  'admin.login.locked': 'Cuenta bloqueada temporalmente por demasiados intentos fallidos. Inténtalo de nuevo dentro de {minutes} min.',
+  'admin.login.throttled': 'Demasiados intentos fallidos. Espera {wait} y vuelve a intentarlo.',
   'admin.login.totp_required': 'Falta el código de tu app de autenticación (campo "totp").',
   'admin.login.totp_reused': 'Ese código de tu app de autenticación ya se ha usado. Espera al siguiente (cambia cada 30 segundos) y vuelve a intentarlo.',
   'admin.login.suspended': 'Tu cuenta está suspendida.',

@@ -4,5 +4,10 @@ export const common: Record<string, string> = {
   'common.forbidden': 'Lo siento, no tienes permiso para hacer eso.',
   'common.invalid_input': 'Los datos enviados no son válidos: {detail}',
   'common.rate_limited': 'Demasiadas solicitudes. Espera un momento y vuelve a intentarlo.',
+  'common.wait.second': '1 segundo',
+  'common.wait.seconds': '{n} segundos',
+  'common.wait.minute': '1 minuto',
+  'common.wait.minutes': '{n} minutos',
+  'common.wait.hours': '{n} horas',
   'common.processing': 'Procesando… te aviso en cuanto termine.',
 };
