@@ -1,7 +1,9 @@
 import { writeSync } from 'node:fs';
-import { loadConfig, ConfigError, type Config } from './config.ts';
+import { loadConfig, loadEnvFile, ConfigError, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { UsageError, type CliIo, type CommandHandler } from './cli/types.ts';
+import { describeFailure } from './cli/failure.ts';
+import { join, resolve } from 'node:path';
 
 export { UsageError, type CliIo, type CommandHandler };
 
@@ -25,7 +27,8 @@ Uso:
                                            consola interactiva: escribe como ese usuario de WhatsApp
   mariadono --help                         esta ayuda
 
-La configuración se lee de variables de entorno (ver README / .env.example).`;
+La configuración se lee de variables de entorno y, si existe, del fichero .env de la carpeta
+actual (las variables del entorno mandan); ver README / .env.example.`;
 
 
 /** fs.writeSync to fd 1; a full non-blocking pipe answers EAGAIN, so wait a moment and retry. */
@@ -77,12 +80,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err(err.message);
+      for (const line of err.message.split('\n')) io.err(`mariadono: ${line}`);
       return 2;
     }
     throw err;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({ level: config.LOG_LEVEL, ...(name === 'chat' ? chatLogging(config) : {}) });
   try {
     const handler = await cmd.load();
     return await handler(rest, { config, logger, io });
@@ -91,13 +94,28 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       io.err(`mariadono ${name}: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    logger.error({ err }, `mariadono ${name} failed`);
-    io.err(`mariadono ${name}: ${(err as Error).message}`);
+    // One Spanish line for the person; the stack and the details only at debug.
+    logger.debug({ err }, `mariadono ${name} failed`);
+    io.err(`mariadono ${name}: ${describeFailure(err, config)}`);
     return 1;
   }
 }
 
+/**
+ * `mariadono chat` shares the terminal with a conversation: the log goes to a file
+ * (`$STORAGE_DIR/logs/chat.log`, at LOG_LEVEL) and only warnings and errors are shown, formatted.
+ */
+function chatLogging(config: Config) {
+  return { file: join(config.STORAGE_DIR, 'logs', 'chat.log'), consoleLevel: 'warn' };
+}
+
 if (import.meta.main) {
+  // `.env` in the working directory, under the real environment (which wins); a missing file is fine.
+  const problem = loadEnvFile(resolve('.env'));
+  if (problem) {
+    process.stderr.write(`mariadono: ${problem}\n`);
+    process.exit(2);
+  }
   const code = await runCli(process.argv.slice(2));
   // `start` keeps running (it resolves only when the app closes); others exit here.
   if (code !== -1) process.exit(code);

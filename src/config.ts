@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import cron from 'node-cron';
@@ -9,7 +10,7 @@ import cron from 'node-cron';
  */
 
 const boolish = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''], { error: 'se esperaba true o false (también 1/0, yes/no, on/off)' })
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 /** Durations like `10m`, `30s`, `2h`, `500ms` or a bare number of milliseconds. */
@@ -22,26 +23,32 @@ export function parseDuration(text: string): number | null {
   return Math.round(n * factor);
 }
 
-const duration = (what: string) =>
+const duration = (_what: string) =>
   z.string().transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `${what}: expected a duration such as 10m, 30s, 2h or 500ms` });
+      ctx.addIssue({ code: 'custom', message: `se esperaba una duración como 10m, 30s, 2h o 500ms (recibido "${v.slice(0, 40)}")` });
       return z.NEVER;
     }
     return ms;
   });
 
-const port = z.coerce.number().int().min(0).max(65535);
+/** An integer in [min, max]; any wrong value gets the one Spanish explanation. */
+const int = (min: number, max: number, what = `un número entero entre ${min} y ${max}`) => {
+  const error = `se esperaba ${what}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
-const cronExpr = z.string().refine((v) => cron.validate(v), 'expected a cron expression such as "0 */6 * * *"');
+const port = int(0, 65535, 'un número de puerto entre 0 y 65535');
+
+const cronExpr = z.string().refine((v) => cron.validate(v), 'se esperaba una expresión cron como "0 */6 * * *"');
 
 const phoneList = z.string().transform((v, ctx) => {
   const out: string[] = [];
   for (const raw of v.split(',').map((s) => s.trim()).filter(Boolean)) {
     const digits = raw.replace(/[\s\-().+]/g, '');
     if (!/^\d{8,15}$/.test(digits)) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number with country code (e.g. +34600000001)` });
+      ctx.addIssue({ code: 'custom', message: `"${raw}" no es un teléfono con prefijo de país (p. ej. +34600000001)` });
       return z.NEVER;
     }
     out.push(digits);
@@ -71,25 +78,25 @@ const schema = z.object({
     .optional()
     .refine(
       (v) => !v || /^(sqlite:|postgres(ql)?:\/\/)/.test(v),
-      'expected sqlite:<path> or postgres://user@host:port/db',
+      'se esperaba sqlite:<ruta> o postgres://usuario@host:puerto/base',
     ),
   HTTP_PORT: port.default(3008),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   BOT_PORT: port.default(3009),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_PHONES: phoneList.default([]),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_SECRET: z.string().min(32, 'debe tener al menos 32 caracteres').optional(),
   JWT_EXPIRES_IN: duration('JWT_EXPIRES_IN').default(12 * 3_600_000),
-  META_APP_SECRET: z.string().min(1).optional(),
-  META_VERIFY_TOKEN: z.string().min(1).optional(),
-  META_ACCESS_TOKEN: z.string().min(1).optional(),
-  META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'expected the numeric phone number id from Meta').optional(),
-  META_WABA_ID: z.string().regex(/^\d+$/, 'expected the numeric WhatsApp Business Account id').optional(),
-  META_GRAPH_URL: z.url({ message: 'expected an http(s) URL' }).default('https://graph.facebook.com/v21.0'),
+  META_APP_SECRET: z.string().optional(),
+  META_VERIFY_TOKEN: z.string().optional(),
+  META_ACCESS_TOKEN: z.string().optional(),
+  META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico del número de teléfono que da Meta').optional(),
+  META_WABA_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico de la cuenta de WhatsApp Business').optional(),
+  META_GRAPH_URL: z.url({ message: 'se esperaba una URL http(s)' }).default('https://graph.facebook.com/v21.0'),
   PAIRING_PHONE: z
     .string()
     .transform((v) => v.replace(/[\s\-().+]/g, ''))
-    .refine((v) => /^\d{8,15}$/.test(v), 'expected a phone number with country code, e.g. +34600000001')
+    .refine((v) => /^\d{8,15}$/.test(v), 'se esperaba un teléfono con prefijo de país, p. ej. +34600000001')
     .optional(),
   TZ: z
     .string()
@@ -100,23 +107,26 @@ const schema = z.object({
       } catch {
         return false;
       }
-    }, 'expected an IANA time zone such as Europe/Madrid')
+    }, 'se esperaba una zona horaria IANA como Europe/Madrid')
     .optional(),
   WHATSAPP_ENABLED: boolish.default(true),
   RECORD_EVENTS: z.string().min(1).optional(),
   GROUP_SYNC_CRON: cronExpr.default('0 */6 * * *'),
   REPLY_MAX_AGE: duration('REPLY_MAX_AGE').default(10 * 60_000),
-  MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  MEDIA_MAX_BYTES: int(1, Number.MAX_SAFE_INTEGER, 'un número de bytes mayor que 0').default(64 * 1024 * 1024),
   ALLOW_GROUP_COMMANDS: boolish.default(false),
   CORS_ORIGINS: z.string().optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-  /** HTTP login: wrong passwords (or TOTP codes) in a row before the account is locked. */
-  AUTH_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).max(100).default(5),
-  AUTH_LOCKOUT: duration('AUTH_LOCKOUT').default(15 * 60_000),
+  BODY_LIMIT_BYTES: int(1, Number.MAX_SAFE_INTEGER, 'un número de bytes mayor que 0').default(1024 * 1024),
+  /** HTTP login: failed logins per IP within AUTH_FAILURE_WINDOW before each attempt must wait (login-throttle.ts). */
+  AUTH_MAX_FAILED_LOGINS: int(1, 100).default(5),
+  /** How long failed logins are remembered: a quiet window forgets them. */
+  AUTH_FAILURE_WINDOW: duration('AUTH_FAILURE_WINDOW').default(15 * 60_000),
+  /** The longest wait a throttled login is given (the wait doubles from 1 s up to this). */
+  AUTH_BACKOFF_MAX: duration('AUTH_BACKOFF_MAX').default(15 * 60_000),
   /** bcrypt work factor for staff passwords (each +1 doubles the time; 12 ≈ 250 ms). */
-  BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
+  BCRYPT_COST: int(10, 15).default(12),
   /** Requests per minute per IP on /api/auth/* (0 = no limit). */
-  AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
+  AUTH_RATE_LIMIT: int(0, 1_000_000, 'un número de peticiones por minuto (0 = sin límite)').default(10),
   /** AES-256-GCM keys for secrets stored in the database (TOTP seeds); newest first (rotation). */
   TOTP_ENCRYPTION_KEY: keyList.default([]),
   /** Treat a customer's first message as marketing consent (only where the law allows it). */
@@ -124,8 +134,13 @@ const schema = z.object({
   /** Longest message body stored in conversations_log (characters); the full length is kept. */
   MESSAGE_BODY_MAX_CHARS: z.coerce.number().int().min(256).max(1_000_000).default(16_384),
   /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
-  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
+  WEBHOOK_RATE_LIMIT: int(0, 1_000_000, 'un número de peticiones por minuto (0 = sin límite)').default(6000),
 });
+
+/** Variables that no longer exist: refused with what replaced them, so an old setting is never silently ignored. */
+const REMOVED: Record<string, string> = {
+  AUTH_LOCKOUT: 'ya no existe: las cuentas no se bloquean; los intentos fallidos esperan cada vez más, como máximo AUTH_BACKOFF_MAX (ver README)',
+};
 
 type Raw = z.infer<typeof schema>;
 
@@ -141,7 +156,8 @@ export interface Config extends Omit<Raw, 'DATABASE_URL' | 'JWT_SECRET'> {
 export class ConfigError extends Error {
   readonly issues: string[];
   constructor(issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    // One line per problem, each readable on its own (the CLI prints them as they are).
+    super(issues.map((i) => `configuración no válida: ${i}`).join('\n'));
     this.name = 'ConfigError';
     this.issues = issues;
   }
@@ -160,14 +176,33 @@ export function resolveDatabase(url: string | undefined, storageDir: string): Co
   return { kind: 'postgresql', url };
 }
 
+/**
+ * Loads a `.env` file into process.env with Node's own parser: variables already in the
+ * environment win, so `PORT=1 npm start` overrides the file. A missing file is fine (null);
+ * one that cannot be read is a Spanish sentence saying why.
+ */
+export function loadEnvFile(path: string): string | null {
+  const cannot = (why: string) => `no se puede leer ${path} (${why})`;
+  try {
+    if (!statSync(path).isFile()) return cannot('no es un fichero');
+    process.loadEnvFile(path);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return cannot(code === 'EACCES' ? 'permiso denegado' : (err as Error).message);
+  }
+}
+
 /** Validates an environment (process.env by default) into the typed config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" (a common `.env` habit), so defaults apply.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
-    throw new ConfigError(issues);
+  const parsed = schema.safeParse(cleaned, { error: z.locales.es().localeError });
+  const removed = Object.keys(REMOVED).filter((k) => k in cleaned).map((k) => `${k}: ${REMOVED[k]}`);
+  if (!parsed.success || removed.length) {
+    const issues = (parsed.error?.issues ?? []).map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
+    throw new ConfigError([...issues, ...removed]);
   }
   const raw = parsed.data;
   const storageDir = resolve(raw.STORAGE_DIR);

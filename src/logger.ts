@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -27,7 +30,15 @@ export interface LoggerSetup {
   /** Destination stream; logs go to stderr by default so stdout stays clean for CLI output. */
   destination?: NodeJS.WritableStream;
   pretty?: boolean;
+  /**
+   * Log to this file (JSON, at `level`) and show only `consoleLevel` and above on stderr,
+   * formatted by pino-pretty: for commands that share the terminal with a person (`chat`).
+   */
+  file?: string;
+  consoleLevel?: string;
 }
+
+const ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /**
  * MikroORM's query errors read `<the SQL, with its values inlined> - <driver message>`; above
@@ -50,6 +61,17 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
     redact: { paths: verbose ? ALWAYS_REDACT : [...ALWAYS_REDACT, ...PII_REDACT], censor: '[redacted]' },
     serializers: verbose ? {} : { err: serializeErrWithoutSql },
   };
+  if (setup.file) {
+    const consoleLevel = ORDER[Math.max(ORDER.indexOf(level), ORDER.indexOf(setup.consoleLevel ?? 'warn'))]!;
+    mkdirSync(dirname(setup.file), { recursive: true });
+    if (level === 'silent') return pino(opts);
+    const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: pino.destination({ dest: setup.file, sync: true }) }];
+    if (consoleLevel !== 'silent') {
+      const formatted = pinoPretty({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss', singleLine: true });
+      streams.push({ level: consoleLevel as pino.Level, stream: formatted });
+    }
+    return pino(opts, pino.multistream(streams));
+  }
   const pretty = setup.pretty ?? Boolean(process.stderr.isTTY && !process.env.CI);
   if (pretty && !setup.destination) {
     return pino({ ...opts, transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } } });

@@ -19,6 +19,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
     app.onClose(() => http.close());
     logger.info({ module: 'http', port: config.HTTP_PORT, host: config.HTTP_HOST }, 'HTTP sidecar listening');
+    if (config.jwtSecretEphemeral) {
+      logger.warn({ module: 'http' }, 'JWT_SECRET is not set: API tokens are signed with a random secret of this process and stop working when it restarts (set JWT_SECRET, at least 32 characters)');
+    }
 
     if (config.WHATSAPP_ENABLED) {
       const live = await startLiveTransport(app);

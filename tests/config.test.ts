@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses the removed AUTH_LOCKOUT, naming what replaced it', () => {
+    expect(() => loadConfig({ AUTH_LOCKOUT: '15m' })).toThrow(/AUTH_LOCKOUT: ya no existe[\s\S]*AUTH_BACKOFF_MAX/);
+    expect(loadConfig({ AUTH_BACKOFF_MAX: '5m', AUTH_FAILURE_WINDOW: '1h' })).toMatchObject({ AUTH_BACKOFF_MAX: 300_000, AUTH_FAILURE_WINDOW: 3_600_000 });
+  });
+
   it('reports every bad variable at once', () => {
     expect(() => loadConfig({ HTTP_PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/HTTP_PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*HTTP_PORT/);
   });

@@ -124,14 +124,16 @@ async function authRoutes(app: FastifyInstance, deps: AuthDeps): Promise<void> {
           400: errorRef,
           401: errorRef,
           403: errorRef,
-          423: errorRef,
           429: errorRef,
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const result = await withEm(orm, (em) => services.auth!.login(em, req.body, { ip: req.ip }));
-      if (!result.ok) throw new AppError(result.code, result.message, result.status);
+      if (!result.ok) {
+        if (result.retryAfterMs) reply.header('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
+        throw new AppError(result.code, result.message, result.status);
+      }
       const payload: TokenPayload = { sub: String(result.caller.userId), phone: result.caller.phone, role: result.caller.roleName };
       const expiresIn = Math.max(1, Math.floor(config.JWT_EXPIRES_IN / 1000));
       const token = app.jwt.sign(payload, { expiresIn });

@@ -14,7 +14,33 @@ const FASTIFY_CODES: Record<string, { code: string; message: (e: FastifyError, m
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: (e) => t('common.invalid_input', { detail: e.message }) },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_ERROR', message: () => t('common.invalid_input', { detail: 'el cuerpo JSON está vacío' }) },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: (e) => t('common.invalid_input', { detail: e.message }) },
+  // Router errors: they reach the handler through Fastify's `frameworkErrors` option (server.ts).
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', message: () => t('http.param_too_long', { max: MAX_PARAM_LENGTH }) },
+  FST_ERR_BAD_URL: { code: 'BAD_URL', message: () => t('http.bad_url') },
 };
+
+/** Fastify's default: a path parameter longer than this is refused before routing (414). */
+export const MAX_PARAM_LENGTH = 100;
+
+/** Any other 4xx Fastify or a plugin raises: a stable code and a Spanish sentence, never the English text. */
+const CLIENT_ERRORS: Record<number, { code: string; key: string }> = {
+  400: { code: 'BAD_REQUEST', key: 'http.client.400' },
+  401: { code: 'UNAUTHORIZED', key: 'admin.login.unauthorized' },
+  403: { code: 'FORBIDDEN', key: 'common.forbidden' },
+  404: { code: 'NOT_FOUND', key: 'common.not_found' },
+  405: { code: 'METHOD_NOT_ALLOWED', key: 'http.client.405' },
+  406: { code: 'NOT_ACCEPTABLE', key: 'http.client.406' },
+  408: { code: 'REQUEST_TIMEOUT', key: 'http.client.408' },
+  413: { code: 'BODY_TOO_LARGE', key: 'http.client.413' },
+  414: { code: 'URI_TOO_LONG', key: 'http.client.414' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', key: 'http.unsupported_media_type' },
+  431: { code: 'HEADERS_TOO_LARGE', key: 'http.client.431' },
+};
+
+export function clientError(status: number): { code: string; message: string } {
+  const known = CLIENT_ERRORS[status];
+  return known ? { code: known.code, message: t(known.key) } : { code: 'BAD_REQUEST', message: t('http.client.other', { status }) };
+}
 
 const TYPES: Record<string, string> = {
   integer: 'un número entero', number: 'un número', string: 'texto', boolean: 'true o false', object: 'un objeto JSON', array: 'una lista', null: 'null',
@@ -72,6 +98,17 @@ function describeValidation(err: FastifyError): string {
   return list.join('; ') || `revisa ${PLACES[place] ?? place}`;
 }
 
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (malformed request line,
+ * headers too large): answered in the same shape, then the connection is closed.
+ */
+export function handleClientError(err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({ error: clientError(status) });
+  socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 export function createErrorHandler(bodyLimit: number) {
   return function httpErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
     if (isAppError(err)) {
@@ -85,8 +122,9 @@ export function createErrorHandler(bodyLimit: number) {
     if (err.statusCode === 429) {
       return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: t('common.rate_limited') } });
     }
-    if (err.statusCode && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ error: { code: err.code ?? 'BAD_REQUEST', message: err.message } });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      req.log.debug({ err }, 'client error');
+      return reply.status(err.statusCode).send({ error: clientError(err.statusCode) });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: t('common.internal_error') } });

@@ -37,9 +37,15 @@ export const uuidParam = (name: string) =>
 /** For routes that take no query parameters: an unknown one is a clear 400, never silently ignored. */
 export const noQuery = { type: 'object', properties: {}, additionalProperties: false } as const;
 
+/**
+ * The largest id or offset a route accepts: every number that reaches SQL must fit the
+ * databases' 32-bit integer columns (a 20-digit offset made SQLite answer "datatype mismatch").
+ */
+export const MAX_INT = 2_147_483_647;
+
 export const paginationQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_INT, default: 0 },
 } as const;
 
 export const pageOf = (item: Record<string, unknown>) =>

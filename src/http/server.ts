@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Orm } from '../db/orm.ts';
 import { t } from '../shared/i18n/index.ts';
 import type { Services } from '../services.ts';
-import { createErrorHandler } from './errors.ts';
+import { MAX_PARAM_LENGTH, createErrorHandler, handleClientError } from './errors.ts';
 import { errorSchema } from './schemas.ts';
 import { installSecurity } from './plugins/security.ts';
 import { installDocs } from './plugins/docs.ts';
@@ -29,16 +29,22 @@ export interface HttpDeps {
  */
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const { config, orm, services } = deps;
+  const onError = createErrorHandler(config.BODY_LIMIT_BYTES);
   const app = Fastify({
     loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Per-request logs would carry phones in URLs; handlers log what matters, redacted.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (a path parameter over MAX_PARAM_LENGTH, a malformed %-escape) and errors of
+    // the HTTP parser go through the one error handler too: always {"error":{"code","message"}}.
+    frameworkErrors: onError,
+    clientErrorHandler: handleClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 
-  app.setErrorHandler(createErrorHandler(config.BODY_LIMIT_BYTES));
+  app.setErrorHandler(onError);
   app.setNotFoundHandler((_req, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: t('common.not_found') } });
   });

@@ -15,6 +15,9 @@ export interface ConversationKit {
   bot: { httpServer(port: number): void };
 }
 
+/** Provider events BuilderBot's engine prints as banners; nothing else listens to them by default. */
+export const BANNER_EVENTS = ['require_action', 'notice', 'ready', 'auth_failure'] as const;
+
 let chain: Promise<unknown> = Promise.resolve();
 
 /** Runs `fn` with `dir` as the working directory (serialized: chdir is process-wide). */
@@ -48,6 +51,11 @@ export async function createConversationKit(opts: {
       { flow: createCustomerFlows(opts.flowDeps), database: new FlowStateDB(), provider },
       { delay: 0, queue: { timeout: 20_000, concurrencyLimit: 15 } },
     );
+    // The engine prints these with console.log, straight into the terminal (offline, every
+    // ~3 min: "⚡⚡ ERROR AUTH ⚡⚡" then "undefined", as it reads the wrong payload shape). The
+    // live transport turns them into log lines and prints the QR or pairing code itself.
+    const emitter = (provider as unknown as { emitter: { removeAllListeners(e: string): void } }).emitter;
+    for (const event of BANNER_EVENTS) emitter.removeAllListeners(event);
     return { provider, bot: bot as unknown as ConversationKit['bot'] };
   });
 }

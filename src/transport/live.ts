@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONNECTION_CONFIG, downloadMediaMessage, isJidNewsletter, isJidStatusBroadcast, proto, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
 import type { App } from '../app.ts';
@@ -84,11 +84,18 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     attach: (ev) => session.attach(ev),
     send: (to, text, o) => session.sendFromFlow(to, text, o),
     vendorFailed: () => watchdog.providerGaveUp(),
+    httpError: (err) => log.warn({ err, botPort: config.BOT_PORT }, 'BuilderBot HTTP server could not listen on BOT_PORT (the QR page is unavailable; WhatsApp is unaffected)'),
   };
+  // BuilderBot's engine would print these as banners (kit.ts removes its printers): log lines instead.
   provider.on('require_action', (p: { payload?: { qr?: string; code?: string } }) => pairing.prompt(p.payload));
-  provider.on('auth_failure', () => {
-    log.warn('the WhatsApp provider stopped retrying; the watchdog takes over');
+  provider.on('auth_failure', (detail: unknown) => {
+    log.warn({ detail: Array.isArray(detail) ? detail[0] : detail }, 'the WhatsApp provider stopped retrying; the watchdog takes over');
     watchdog.providerGaveUp();
+  });
+  provider.on('notice', (n: { title?: string }) => log.debug({ title: n?.title }, 'BuilderBot notice'));
+  provider.on('ready', () => {
+    // Paired: the QR image (a way to link this account) must not stay on disk or on BOT_PORT.
+    rmSync(join(home, 'bot.qr.png'), { force: true });
   });
 
   services.jobRegistrations.push((scheduler) => {

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { BaileysProvider } from '@builderbot/provider-baileys';
 import type { BaileysEventEmitter, BaileysEventMap } from '@whiskeysockets/baileys';
 
@@ -108,6 +111,29 @@ export class MariadonoProvider extends BaileysProvider {
     (this as unknown as { reconnectAttempts: number }).reconnectAttempts = 0;
     const ev = await this.initVendor();
     this.listenOnEvents(ev as BaileysEventEmitter | undefined);
+  }
+
+  /**
+   * BuilderBot's `GET /` streams `<name>.qr.png` without waiting for the file: before a QR
+   * exists (or once it is deleted after pairing) the request hangs and the stream's ENOENT is
+   * an uncaught exception. Ours reads the file first: the PNG when a QR is waiting to be
+   * scanned, otherwise a short Spanish 404.
+   */
+  protected override beforeHttpServerInit(): void {
+    const app = this.server as unknown as { get(path: string, fn: (req: unknown, res: ServerResponse) => void): void };
+    app.get('/', (_req, res) => void this.serveQr(res));
+  }
+
+  private async serveQr(res: ServerResponse): Promise<void> {
+    try {
+      const png = await readFile(join(process.cwd(), `${this.globalVendorArgs.name ?? 'bot'}.qr.png`));
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length, 'Cache-Control': 'no-store' });
+      res.end(png);
+    } catch {
+      const body = 'No hay ningún código QR pendiente de escanear: WhatsApp ya está vinculado o aún no lo ha pedido. Mira la terminal.\n';
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    }
   }
 
   /**

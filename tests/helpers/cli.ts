@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { createServer } from 'node:net';
 
 /**
  * Running the `mariadono` CLI for real, in a child process with its own STORAGE_DIR, and
@@ -37,6 +38,18 @@ export function runCli(args: string[], input?: string, opts: { natural?: boolean
     timeout: 30_000,
   });
   return { ...res, dir };
+}
+
+/** A TCP port nobody listens on right now (for real servers started by a test). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 export const line = (type: string, data: unknown) => JSON.stringify({ type, data });

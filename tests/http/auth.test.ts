@@ -45,7 +45,7 @@ describe('HTTP login and API guards', () => {
   let services: Services;
   let totpSecret: string;
   beforeAll(async () => {
-    const s = await setup({ AUTH_MAX_FAILED_LOGINS: '3', AUTH_LOCKOUT: '15m', AUTH_RATE_LIMIT: '1000' });
+    const s = await setup({ AUTH_MAX_FAILED_LOGINS: '3', AUTH_BACKOFF_MAX: '15m', AUTH_RATE_LIMIT: '1000' });
     ({ db, app, clock, services } = s);
     await s.user(ADMIN, 'admin');
     await s.user(VIEWER, 'viewer');
@@ -64,7 +64,9 @@ describe('HTTP login and API guards', () => {
     await db?.cleanup();
   });
 
-  const login = (body: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/auth/login', payload: body });
+  // Each test logs in from its own address: the throttle counts failures per IP.
+  let ip = '127.0.0.1';
+  const login = (body: Record<string, unknown>, from = ip) => app.inject({ method: 'POST', url: '/api/auth/login', payload: body, remoteAddress: from });
   const me = (token: string) => app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
   const userRow = (phone: string) => withEm(db.orm, (em) => em.findOneOrFail(Usuario, { phoneNumber: phone }));
   const lastAudit = () => withEm(db.orm, (em) => em.findOneOrFail(AuditLog, { action: { $ne: '' } }, { orderBy: { id: 'desc' } }));
@@ -87,31 +89,76 @@ describe('HTTP login and API guards', () => {
   });
 
   it('answers a wrong password and an unknown phone identically', async () => {
+    ip = '10.0.0.1';
     const wrong = await login({ phone: ADMIN, password: 'nope' });
     const unknown = await login({ phone: '34611111111', password: 'nope' });
+    const customer = await login({ phone: CUSTOMER, password: 'nope' });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: 'Teléfono o contraseña incorrectos.' } });
     expect(unknown.json()).toEqual(wrong.json());
-    expect((await userRow(ADMIN)).failedLoginCount).toBe(1);
-    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'failure', details: { reason: 'unknown_user' } });
-    // A success resets the counter.
-    expect((await login({ phone: ADMIN, password: PASSWORD })).statusCode).toBe(200);
-    expect((await userRow(ADMIN)).failedLoginCount).toBe(0);
+    expect(customer.json()).toEqual(wrong.json());
+    for (const r of [wrong, unknown, customer]) expect(r.headers['retry-after']).toBeUndefined();
+    const audited = await withEm(db.orm, (em) => em.find(AuditLog, { action: 'auth.login' }, { orderBy: { id: 'desc' }, limit: 3 }));
+    expect(audited.map((r) => (r.details as { reason: string }).reason).sort()).toEqual(['bad_password', 'bad_password', 'unknown_user']);
+    // Throttled the same way too: same status, body and Retry-After for a staff phone and an unknown one.
+    clock.advance(16 * 60_000);
+    const a = [];
+    const b = [];
+    for (let i = 0; i < 4; i++) a.push(await login({ phone: ADMIN, password: 'nope' }, '10.0.0.2'));
+    for (let i = 0; i < 4; i++) b.push(await login({ phone: '34611111111', password: 'nope' }, '10.0.0.3'));
+    expect(a.map((r) => r.statusCode)).toEqual([401, 401, 401, 429]);
+    expect(b.map((r) => [r.statusCode, r.body, r.headers['retry-after']])).toEqual(a.map((r) => [r.statusCode, r.body, r.headers['retry-after']]));
   });
 
-  it('locks the account after repeated failures, even for the right password, until the lockout ends', async () => {
-    for (let i = 0; i < 2; i++) expect((await login({ phone: VIEWER, password: 'bad' })).statusCode).toBe(401);
-    const third = await login({ phone: VIEWER, password: 'bad' });
-    expect(third.statusCode).toBe(423);
-    expect(third.json().error.code).toBe('ACCOUNT_LOCKED');
-    expect(third.json().error.message).toMatch(/dentro de 15 min\./);
-    expect((await userRow(VIEWER)).lockedUntil!.getTime()).toBe(clock.now().getTime() + 15 * 60_000);
-    expect((await login({ phone: VIEWER, password: PASSWORD })).statusCode).toBe(423);
+  it('slows one address exponentially after AUTH_MAX_FAILED_LOGINS failures, without locking the owner out', async () => {
+    ip = '10.0.1.1';
+    for (let i = 0; i < 3; i++) expect((await login({ phone: VIEWER, password: 'bad' })).statusCode).toBe(401);
+    // The right password from the guessing address waits too …
+    const refused = await login({ phone: VIEWER, password: PASSWORD });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json().error).toEqual({ code: 'LOGIN_THROTTLED', message: 'Demasiados intentos fallidos. Espera 1 segundo y vuelve a intentarlo.' });
+    // … while the owner, elsewhere, logs in at once.
+    expect((await login({ phone: VIEWER, password: PASSWORD }, '10.0.1.99')).statusCode).toBe(200);
+    // Each further failure doubles the wait: 1 s, 2 s, 4 s …
+    const waits: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const blocked = await login({ phone: VIEWER, password: 'bad' });
+      expect(blocked.statusCode).toBe(429);
+      waits.push(blocked.headers['retry-after'] as string);
+      clock.advance(Number(blocked.headers['retry-after']) * 1000);
+      expect((await login({ phone: VIEWER, password: 'bad' })).statusCode).toBe(401);
+    }
+    expect(waits).toEqual(['1', '2', '4', '8', '16']);
+    expect((await login({ phone: VIEWER, password: 'bad' })).json().error.message).toBe('Demasiados intentos fallidos. Espera 32 segundos y vuelve a intentarlo.');
+    // Capped at AUTH_BACKOFF_MAX, and a quiet AUTH_FAILURE_WINDOW forgets everything.
+    for (let i = 0; i < 6; i++) {
+      clock.advance(Number((await login({ phone: VIEWER, password: 'bad' })).headers['retry-after']) * 1000);
+      await login({ phone: VIEWER, password: 'bad' });
+    }
+    const capped = await login({ phone: VIEWER, password: PASSWORD });
+    expect(capped.headers['retry-after']).toBe(String(15 * 60));
+    expect(capped.json().error.message).toMatch(/Espera 15 minutos/);
     clock.advance(15 * 60_000 + 1);
     expect((await login({ phone: VIEWER, password: PASSWORD })).statusCode).toBe(200);
+    expect((await login({ phone: VIEWER, password: 'bad' })).statusCode).toBe(401);
+    expect((await login({ phone: VIEWER, password: PASSWORD })).statusCode).toBe(200);
+    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'success' });
+  });
+
+  it('under a distributed attack, addresses that failed for a phone wait, a new address (the owner) does not', async () => {
+    clock.advance(16 * 60_000);
+    const target = ADMIN;
+    // 12 = 4 × AUTH_MAX_FAILED_LOGINS failures, one from each of 12 addresses: no address is throttled on its own.
+    for (let i = 1; i <= 12; i++) expect((await login({ phone: target, password: 'guess' }, `10.0.2.${i}`)).statusCode).toBe(401);
+    expect((await login({ phone: target, password: 'guess' }, '10.0.2.1')).statusCode).toBe(429);
+    expect((await login({ phone: target, password: PASSWORD }, '10.0.2.200')).statusCode).toBe(200);
+    // Other phones are untouched from those addresses.
+    expect((await login({ phone: VIEWER, password: PASSWORD }, '10.0.2.1')).statusCode).toBe(200);
   });
 
   it('requires the TOTP code once enrolled', async () => {
+    ip = '10.0.3.1';
     const none = await login({ phone: TOTP_USER, password: PASSWORD });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('TOTP_REQUIRED');
@@ -123,11 +170,9 @@ describe('HTTP login and API guards', () => {
     const replayed = await login({ phone: TOTP_USER, password: PASSWORD, totp: code });
     expect(replayed.statusCode).toBe(401);
     expect(replayed.json().error).toEqual({ code: 'TOTP_REUSED', message: 'Ese código de tu app de autenticación ya se ha usado. Espera al siguiente (cambia cada 30 segundos) y vuelve a intentarlo.' });
-    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'failure', actorPhone: TOTP_USER, details: { reason: 'totp_reused', locked: false } });
-    expect((await userRow(TOTP_USER)).failedLoginCount).toBe(1);
+    expect(await lastAudit()).toMatchObject({ action: 'auth.login', outcome: 'failure', actorPhone: TOTP_USER, details: { reason: 'totp_reused' } });
     clock.advance(30_000);
     expect((await login({ phone: TOTP_USER, password: PASSWORD, totp: totpCodeAt(totpSecret, clock.now()) })).statusCode).toBe(200);
-    expect((await userRow(TOTP_USER)).failedLoginCount).toBe(0);
   });
 
   it('refuses customers and validates the body in Spanish', async () => {
@@ -235,13 +280,13 @@ describe('chat and HTTP share one identity', () => {
     expect(await chat(ADMIN, '/cancelar')).toMatch(/^Acción cancelada/);
   });
 
-  it('counts parallel wrong passwords each towards the lockout', async () => {
+  it('counts parallel wrong passwords each towards the throttle', async () => {
     const phone = '34600000008';
     await s.user(phone, 'agent');
-    const results = await Promise.all(Array.from({ length: 3 }, () => login({ phone, password: 'wrong password' })));
-    expect(results.map((r) => r.statusCode).sort()).toEqual([401, 401, 423]);
-    const row = await withEm(s.db.orm, (em) => em.findOneOrFail(Usuario, { phoneNumber: phone }));
-    expect(row.lockedUntil!.getTime()).toBeGreaterThan(s.clock.now().getTime());
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => s.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password: 'wrong password' }, remoteAddress: '10.9.9.9' })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([401, 401, 401, 429, 429, 429]);
   });
 });
 
@@ -252,6 +297,10 @@ describe('HTTP login rate limit', () => {
       const codes: number[] = [];
       for (let i = 0; i < 4; i++) codes.push((await s.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: ADMIN, password: 'x' } })).statusCode);
       expect(codes).toEqual([401, 401, 401, 429]);
+      const limited = await s.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: ADMIN, password: 'x' } });
+      expect(limited.json().error.code).toBe('RATE_LIMITED');
+      expect(limited.json().error.message).toMatch(/^Demasiadas solicitudes desde tu dirección\. Espera (\d+ segundos|1 minuto) y vuelve a intentarlo\.$/);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await s.app.close();
       await s.db.cleanup();

@@ -5,7 +5,7 @@ import { MessageChannel } from '../../modules/messaging/message-channel.entity.t
 import { CustomerSegment } from '../../modules/segments/customer-segment.entity.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
+import { MAX_INT, errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
 import { assertDateOrder, assertSchedulable, assertTransition, TARGET, type CampaignAction } from './campaign-rules.ts';
 import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
@@ -38,7 +38,7 @@ const editable = {
   campaign_name: { type: 'string', minLength: 1, maxLength: 255 },
   campaign_type: { type: 'string', enum: [...CAMPAIGN_TYPES] },
   description: { type: ['string', 'null'], maxLength: 5000 },
-  channel_id: { type: 'integer', minimum: 1 },
+  channel_id: { type: 'integer', minimum: 1, maximum: MAX_INT },
   target_segment_id: { type: ['string', 'null'], format: 'uuid' },
   start_date: { type: ['string', 'null'], format: 'date-time' },
   end_date: { type: ['string', 'null'], format: 'date-time' },

@@ -49,7 +49,7 @@ export async function orderRoutes(app: FastifyInstance, opts: ApiOptions): Promi
         type: 'object',
         properties: {
           phone: { type: 'string', minLength: 6, maxLength: 32 },
-          total: { anyOf: [{ type: 'string', maxLength: 20 }, { type: 'number', minimum: 0 }] },
+          total: { anyOf: [{ type: 'string', maxLength: 20 }, { type: 'number', minimum: 0, maximum: 9_999_999_999.99 }] },
           currency: { type: 'string', pattern: '^[A-Za-z]{3}$' },
           estado: { type: 'string', enum: [...ORDER_STATES] },
           external_ref: { type: 'string', minLength: 1, maxLength: 100 },

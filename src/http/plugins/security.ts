@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
+import { formatWait } from '../../shared/i18n/wait.ts';
 
 /**
  * Hardening for the whole sidecar: security headers (helmet), CORS only when CORS_ORIGINS is set,
@@ -43,7 +44,8 @@ export async function installSecurity(app: FastifyInstance, config: Config): Pro
     global: false,
     keyGenerator: (req) => req.ip,
     errorResponseBuilder: (_req, ctx) => {
-      const err = new AppError('RATE_LIMITED', t('http.rate_limited', { after: ctx.after }), 429);
+      // ctx.after is English ("7 seconds"); the wait is said in Spanish from the milliseconds left.
+      const err = new AppError('RATE_LIMITED', t('http.rate_limited', { after: formatWait(ctx.ttl) }), 429);
       return err as unknown as object;
     },
   });

@@ -66,6 +66,22 @@ export const zPhone = z.string().transform((v, ctx) => {
   return digits;
 });
 
+/**
+ * An integer typed in a command: decimal digits only. `z.coerce.number()` would also take
+ * `1e2`, `0x10`, ` 7 `, `1_0` or `Infinity`; a person typing a number means none of them.
+ * `message` is the whole explanation (range and an example), shown for any wrong value.
+ */
+export function zDecimalInt(opts: { min: number; max: number; message: () => string }) {
+  return z.string().transform((v, ctx) => {
+    const n = /^\d{1,15}$/.test(v) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < opts.min || n > opts.max) {
+      ctx.addIssue({ code: 'custom', message: opts.message() });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
 const DURATION = /^(\d{1,6})([smhd])$/i;
 const DAY_WORDS: Record<string, number> = { hoy: 0, today: 0, ayer: 1, yesterday: 1 };
 

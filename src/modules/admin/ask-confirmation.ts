@@ -27,16 +27,21 @@ export async function askConfirmation(ctx: CommandContext, leaf: ResolvedAction,
   }
   const userId = ctx.caller.userId!;
   const { enabled } = await loadTotpSecret(ctx.em, userId, ctx.services.secrets);
-  const { row, code } = await requestConfirmation(ctx.em, { userId, path: leaf.path, raw, summary, requiresTotp: enabled, now: ctx.now });
+  const { row, code, replaced } = await requestConfirmation(ctx.em, { userId, path: leaf.path, raw, summary, requiresTotp: enabled, now: ctx.now });
   await audit({
     action: leaf.auditAction,
     target,
     outcome: 'allowed',
     // `factor`, not `totp`: a key that looks like a secret would be redacted.
-    details: { stage: 'confirmation_requested', confirmation: row.id, factor: enabled ? 'totp' : 'code', args: auditArgs(leaf.action, ctx.args) },
+    details: {
+      stage: 'confirmation_requested', confirmation: row.id, factor: enabled ? 'totp' : 'code', args: auditArgs(leaf.action, ctx.args),
+      ...(replaced.length ? { replaced: replaced.map((r) => r.id) } : {}),
+    },
   });
   const minutes = Math.round(CONFIRMATION_TTL_MS / 60_000);
+  // A second sensitive command replaces the first: say so, or the person may still think it will run.
+  const notices = replaced.map((r) => text(t('admin.confirm.replaced', { summary: r.summary })));
   // Only the code's hash is stored (pending_confirmations); the logged copy of this reply hides it too.
-  if (code) return [{ kind: 'text', text: t('admin.confirm.ask_code', { summary, code, minutes }), redact: [code] }];
-  return [text(t('admin.confirm.ask_totp', { summary, minutes }))];
+  if (code) return [...notices, { kind: 'text', text: t('admin.confirm.ask_code', { summary, code, minutes }), redact: [code] }];
+  return [...notices, text(t('admin.confirm.ask_totp', { summary, minutes }))];
 }

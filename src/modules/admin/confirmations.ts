@@ -44,12 +44,21 @@ export interface ConfirmationRequest {
   now: Date;
 }
 
-/** Creates a pending confirmation (replacing any earlier one of the same user). Returns the code to show. */
+/**
+ * Creates a pending confirmation, replacing any earlier one of the same user (one action waits
+ * at a time, so `/confirmar` is never ambiguous). Returns the code to show and the still-live
+ * confirmations it cancelled, so the person can be told; ones already past their deadline are
+ * marked expired, silently.
+ */
 export async function requestConfirmation(
   em: EntityManager,
   req: ConfirmationRequest,
-): Promise<{ row: IPendingConfirmation; code: string | null }> {
-  await em.nativeUpdate(PendingConfirmation, { usuario: req.userId, status: 'pending' }, { status: 'cancelled', resolvedAt: req.now });
+): Promise<{ row: IPendingConfirmation; code: string | null; replaced: IPendingConfirmation[] }> {
+  const replaced: IPendingConfirmation[] = [];
+  for (const old of await em.find(PendingConfirmation, { usuario: req.userId, status: 'pending' })) {
+    const live = old.expiresAt.getTime() > req.now.getTime();
+    if ((await resolve(em, old, live ? 'cancelled' : 'expired', req.now)) && live) replaced.push(old);
+  }
   // The id salts the code hash, so it is chosen here rather than at flush time.
   const id = randomUUID();
   const code = req.requiresTotp ? null : generateCode();
@@ -67,7 +76,7 @@ export async function requestConfirmation(
     createdAt: req.now,
   } as never) as IPendingConfirmation;
   await em.flush();
-  return { row, code };
+  return { row, code, replaced };
 }
 
 /** The user's newest pending confirmation; one past its deadline is marked expired and returned as such. */

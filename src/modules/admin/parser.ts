@@ -105,6 +105,22 @@ export function firstWord(text: string): { word: string; rest: string } {
   return { word, rest: trimmed.slice(word.length) };
 }
 
+const QUOTE_MARKS = new Set([...Object.keys(OPENERS), ...Object.values(OPENERS).join('')]);
+
+/**
+ * A sub-command word as the person meant it: `«ver»` or `"ver"` is `ver`. Quote marks around
+ * (or left over at either end of) the word are dropped, so lookups work and messages that
+ * quote the word do not show it quoted twice.
+ */
+export function unquoteWord(word: string): string {
+  const chars = [...word];
+  let a = 0;
+  let b = chars.length;
+  while (a < b && QUOTE_MARKS.has(chars[a]!)) a++;
+  while (b > a && QUOTE_MARKS.has(chars[b - 1]!)) b--;
+  return chars.slice(a, b).join('');
+}
+
 export type ArgsResult =
   | { ok: true; positional: string[]; options: Record<string, string> }
   | { ok: false; code: ParseErrorCode; message: string };

@@ -1,5 +1,5 @@
 import { REDACTED } from '../identity/audit-hash.ts';
-import { firstWord, splitHead } from './parser.ts';
+import { firstWord, splitHead, unquoteWord } from './parser.ts';
 import type { CommandRegistry } from './registry.ts';
 
 /**
@@ -12,7 +12,9 @@ export function redactCommandText(registry: CommandRegistry, text: string): stri
   if (!head?.name) return text;
   const def = registry.find(head.name);
   if (!def) return text;
-  const { word, rest } = firstWord(head.rest);
+  // Looked up exactly as the router does (quotes dropped), or a quoted `«clave»` would run unredacted.
+  const { word: typed, rest } = firstWord(head.rest);
+  const word = unquoteWord(typed);
   const sub = def.subcommands?.length && word ? registry.findSub(def, word) : undefined;
   const action = sub ?? def.action;
   if (!action?.secretArgs?.length) return text;

@@ -6,7 +6,7 @@ import { withEm } from '../../db/orm.ts';
 import { t } from '../../shared/i18n/index.ts';
 import type { Caller } from '../identity/rbac.service.ts';
 import type { CommandContext, CommandRegistry, RawArgs, ResolvedAction } from './registry.ts';
-import { firstWord, parseArgs, splitHead } from './parser.ts';
+import { firstWord, parseArgs, splitHead, unquoteWord } from './parser.ts';
 import { buildArgs } from './args.ts';
 import { commandHelp, usageBlock } from './help.ts';
 import { suggest } from './suggest.ts';
@@ -88,7 +88,8 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
     }
 
     // Sub-command: the first word, looked up before tokenizing so raw-text actions get it verbatim.
-    const { word, rest } = firstWord(head.rest);
+    const { word: typed, rest } = firstWord(head.rest);
+    const word = unquoteWord(typed);
     const sub = def.subcommands?.length && word ? registry.findSub(def, word) : undefined;
     const leaf = sub ? registry.byPath(`${def.name} ${sub.name}`)! : def.action ? registry.byPath(def.name)! : null;
     if (!leaf) {

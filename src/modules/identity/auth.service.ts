@@ -9,6 +9,8 @@ import { normalizePhone } from '../../shared/phone.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { consumeTotp } from '../admin/totp.ts';
 import type { SecretBox } from './secret-box.ts';
+import { formatWait } from '../../shared/i18n/wait.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 
 /** Default bcrypt work factor (config BCRYPT_COST): ~250 ms per hash, slow for offline guessing. */
 export const BCRYPT_COST = 12;
@@ -24,16 +26,14 @@ export const zPassword = z
 export async function setPassword(em: EntityManager, userId: number, password: string, cost = BCRYPT_COST): Promise<void> {
   const user = await em.findOneOrFail(Usuario, { id: userId });
   user.passwordHash = await bcrypt.hash(password, cost);
-  user.failedLoginCount = 0;
-  user.lockedUntil = null;
   await em.flush();
 }
 
-export type LoginFailure = 'INVALID_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_SUSPENDED' | 'NOT_STAFF' | 'TOTP_REQUIRED' | 'TOTP_REUSED';
+export type LoginFailure = 'INVALID_CREDENTIALS' | 'LOGIN_THROTTLED' | 'ACCOUNT_SUSPENDED' | 'NOT_STAFF' | 'TOTP_REQUIRED' | 'TOTP_REUSED';
 
 export type LoginResult =
   | { ok: true; caller: Caller; user: IUsuario }
-  | { ok: false; code: LoginFailure; status: number; message: string };
+  | { ok: false; code: LoginFailure; status: number; message: string; retryAfterMs?: number };
 
 export interface LoginInput {
   phone: string;
@@ -46,82 +46,81 @@ export interface AuthService {
 }
 
 /**
- * Password (+ TOTP when enrolled) login with lockout. Unknown phones and wrong passwords get
- * the same answer and take the same time (a bcrypt compare runs either way).
+ * Password (+ TOTP when enrolled) login, throttled per IP and per phone (login-throttle.ts).
+ * A phone that is unknown, not staff or has no password gets the same answer, after the same
+ * work (a bcrypt compare and an audit row), as a wrong password: nothing tells them apart.
  */
 export function createAuthService(
   deps: Pick<ServiceDeps, 'config' | 'clock'> & { rbac: RbacService; audit: AuditService; secrets: SecretBox },
 ): AuthService {
   const { config, clock } = deps;
+  const throttle = createLoginThrottle(
+    { maxFailures: config.AUTH_MAX_FAILED_LOGINS, window: config.AUTH_FAILURE_WINDOW, maxDelay: config.AUTH_BACKOFF_MAX },
+    clock,
+  );
   let dummyHash: Promise<string> | null = null;
   const fail = (code: LoginFailure, status: number, message: string): LoginResult => ({ ok: false, code, status, message });
 
   return {
     async login(em, input, meta = {}) {
       const now = clock.now();
-      const digits = normalizePhone(String(input.phone ?? ''));
-      const user = digits
-        ? await em.findOne(Usuario, { phoneNumber: digits }, { populate: ['passwordHash', 'totpSecret'] as never })
-        : null;
-      const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+      const typed = String(input.phone ?? '');
+      const digits = normalizePhone(typed);
+      const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>, actorId: number | null = null) =>
         deps.audit.record(em, {
-          actorId: user?.id ?? null,
-          actorPhone: digits ?? String(input.phone ?? '').slice(0, 20),
+          actorId,
+          actorPhone: digits ?? typed.slice(0, 20),
           action: 'auth.login',
           outcome,
           details: { ...details, ip: meta.ip },
           channel: 'http',
         });
+      // Keyed on what was typed, whether or not such a user exists.
+      const gate = throttle.begin(digits ?? typed.slice(0, 40), meta.ip ?? 'unknown');
+      if (!gate.ok) {
+        const retryAfterS = Math.ceil(gate.retryAfterMs / 1000);
+        await audit('failure', { reason: 'throttled', retryAfterS });
+        return { ...fail('LOGIN_THROTTLED', 429, t('admin.login.throttled', { wait: formatWait(gate.retryAfterMs) })), retryAfterMs: gate.retryAfterMs };
+      }
+      const user = digits
+        ? await em.findOne(Usuario, { phoneNumber: digits }, { populate: ['passwordHash', 'totpSecret'] as never })
+        : null;
       const invalid = () => fail('INVALID_CREDENTIALS', 401, t('admin.login.invalid'));
 
       if (!user?.passwordHash) {
         dummyHash ??= bcrypt.hash('timing-equalizer', config.BCRYPT_COST);
         await bcrypt.compare(String(input.password), await dummyHash);
-        await audit('failure', { reason: user ? 'no_password' : 'unknown_user' });
+        await audit('failure', { reason: user ? 'no_password' : 'unknown_user' }, user?.id ?? null);
         return invalid();
       }
-      if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) {
-        await audit('failure', { reason: 'locked' });
-        return fail('ACCOUNT_LOCKED', 423, t('admin.login.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) }));
+      if (!(await bcrypt.compare(String(input.password), user.passwordHash))) {
+        await audit('failure', { reason: 'bad_password' }, user.id);
+        return invalid();
       }
-      const recordFailure = async (reason: string, answer: () => LoginResult = invalid): Promise<LoginResult> => {
-        // Counted in SQL: parallel guesses must each count towards the lockout.
-        await em.execute('update usuarios set failed_login_count = failed_login_count + 1 where id = ?', [user.id]);
-        const rows = await em.execute<Array<{ n: number | string }>>('select failed_login_count as n from usuarios where id = ?', [user.id]);
-        const locked = Number(rows[0]?.n ?? 0) >= config.AUTH_MAX_FAILED_LOGINS;
-        if (locked) {
-          await em.nativeUpdate(Usuario, { id: user.id }, { lockedUntil: new Date(now.getTime() + config.AUTH_LOCKOUT), failedLoginCount: 0 });
-        }
-        await audit('failure', { reason, locked });
-        return locked
-          ? fail('ACCOUNT_LOCKED', 423, t('admin.login.locked', { minutes: Math.ceil(config.AUTH_LOCKOUT / 60_000) }))
-          : answer();
-      };
-      if (!(await bcrypt.compare(String(input.password), user.passwordHash))) return recordFailure('bad_password');
       if (user.totpEnabledAt && user.totpSecret) {
         if (!input.totp) {
-          await audit('failure', { reason: 'totp_required' });
+          // The password was right: asking for the second factor is not a failed guess.
+          gate.release();
+          await audit('failure', { reason: 'totp_required' }, user.id);
           return fail('TOTP_REQUIRED', 401, t('admin.login.totp_required'));
         }
         const check = await consumeTotp(em, user.id, String(input.totp), deps.secrets.open(user.totpSecret), now);
-        if (check === 'reused') return recordFailure('totp_reused', () => fail('TOTP_REUSED', 401, t('admin.login.totp_reused')));
-        if (check !== 'ok') return recordFailure('bad_totp');
+        if (check !== 'ok') {
+          await audit('failure', { reason: check === 'reused' ? 'totp_reused' : 'bad_totp' }, user.id);
+          return check === 'reused' ? fail('TOTP_REUSED', 401, t('admin.login.totp_reused')) : invalid();
+        }
       }
       const caller = await deps.rbac.identify(em, user.id);
-      if (!caller.active) {
-        await audit('failure', { reason: 'account_inactive' });
-        return fail('ACCOUNT_SUSPENDED', 403, t('admin.login.suspended'));
+      if (!caller.active || !caller.isStaff) {
+        gate.release();
+        await audit('failure', { reason: caller.active ? 'not_staff' : 'account_inactive' }, user.id);
+        return caller.active ? fail('NOT_STAFF', 403, t('admin.login.not_staff')) : fail('ACCOUNT_SUSPENDED', 403, t('admin.login.suspended'));
       }
-      if (!caller.isStaff) {
-        await audit('failure', { reason: 'not_staff' });
-        return fail('NOT_STAFF', 403, t('admin.login.not_staff'));
-      }
-      user.failedLoginCount = 0;
-      user.lockedUntil = null;
+      gate.succeeded();
       user.lastLogin = now;
       user.loginCount = (user.loginCount ?? 0) + 1;
       await em.flush();
-      await audit('success', { role: caller.roleName });
+      await audit('success', { role: caller.roleName }, user.id);
       return { ok: true, caller, user };
     },
   };

@@ -90,7 +90,9 @@ export function validateReplayEvent(value: unknown, line: number | null = null):
 }
 
 /** Parses one line; blank lines give null. */
-export function parseReplayLine(text: string, line: number): ReplayEvent | null {
+export function parseReplayLine(raw: string, line: number): ReplayEvent | null {
+  // Windows editors save UTF-8 with a byte-order mark: it is not part of the first line's JSON.
+  const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
   if (!text.trim()) return null;
   let value: unknown;
   try {

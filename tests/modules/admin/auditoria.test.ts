@@ -66,6 +66,9 @@ describe('/auditoria and `mariadono audit verify`', () => {
     expect(await ver('+34600000001 +34600000003')).toMatch(/^Indica como mucho un teléfono y una fecha \(«\+34600000001» y «\+34600000003» son del mismo tipo\)/);
     expect(await ver('7d 24h')).toMatch(/^Indica como mucho un teléfono y una fecha \(«7d» y «24h»/);
     for (const limit of ['0', '101', '-3', '1.5', 'abc', '']) expect(await ver(`limite=${limit}`), limit).toMatch(badLimit);
+    // Decimal digits only: no exponents, hex, binary, signs, separators or padding.
+    for (const limit of ['1e2', '0x10', '0b11', '0o7', '+5', '5.0', '1_0', 'Infinity', '" 7"', '٣']) expect(await ver(`limite=${limit}`), limit).toMatch(badLimit);
+    expect(await ver('limite=007')).not.toMatch(badLimit);
     const failures = (await h.audit()).filter((r) => r.action === 'command.auditoria.ver' && r.outcome === 'failure');
     expect(failures.length).toBeGreaterThanOrEqual(10);
   });

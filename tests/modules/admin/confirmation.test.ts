@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticator } from 'otplib';
-import { makeAdminHarness, PHONES, type AdminHarness } from './harness.ts';
+import { makeAdminHarness, PHONES, textOf, type AdminHarness } from './harness.ts';
 import { PendingConfirmation } from '../../../src/modules/identity/pending-confirmation.entity.ts';
 import { totpCodeAt, totpQrPng, totpUri } from '../../../src/modules/admin/totp.ts';
 import { createCommandRouter } from '../../../src/modules/admin/router.ts';
@@ -54,6 +54,25 @@ describe('step-up confirmation with a one-time code', () => {
     expect(await h.say(PHONES.admin, '/cancelar')).toBe('Acción cancelada: Se asignará el rol *viewer* a +34600000020 (ahora: agent).');
     expect(await h.say(PHONES.admin, '/cancelar')).toBe('No tienes ninguna acción pendiente de confirmar.');
     expect(await h.say(PHONES.admin, `/confirmar ${code}`)).toBe('No tienes ninguna acción pendiente de confirmar.');
+  });
+
+  it('tells the person when a second sensitive command replaces the one waiting for confirmation', async () => {
+    const first = codeIn(await h.say(PHONES.admin, '/rol asignar +34600000020 viewer'))!;
+    const replies = await h.send(PHONES.admin, '/rol asignar +34600000020 analyst');
+    const texts = replies.map((r) => (r.kind === 'text' ? r.text : ''));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toBe('ℹ️ Tenías otra acción esperando confirmación; la he anulado y no se realizará: Se asignará el rol *viewer* a +34600000020 (ahora: agent).');
+    const second = codeIn(texts[1]!)!;
+    expect(await h.say(PHONES.admin, `/confirmar ${first}`)).toBe('El código no es correcto. Intentos restantes: 2.');
+    expect(await h.say(PHONES.admin, `/confirmar ${second}`)).toContain('ahora tiene el rol *analyst*');
+    const requested = (await h.audit()).filter((r) => (r.details as { stage?: string } | null)?.stage === 'confirmation_requested').at(-1)!;
+    expect((requested.details as { replaced?: string[] }).replaced).toHaveLength(1);
+    // One that had already expired is replaced silently.
+    await h.say(PHONES.admin, '/rol asignar +34600000020 viewer');
+    h.clock.advance(120_001);
+    const after = await h.send(PHONES.admin, '/rol asignar +34600000020 agent');
+    expect(after).toHaveLength(1);
+    expect(await h.say(PHONES.admin, `/confirmar ${codeIn(textOf(after))}`)).toContain('ahora tiene el rol *agent*');
   });
 
   it('drops the action after three wrong codes and audits it', async () => {

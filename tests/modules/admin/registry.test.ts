@@ -66,5 +66,7 @@ describe('command registry', () => {
     expect(redact('/seguridad totp')).toBe('/seguridad totp');
     expect(redact('/rol asignar +34600000001 manager')).toBe('/rol asignar +34600000001 manager');
     expect(redact('hola /seguridad clave x')).toBe('hola /seguridad clave x');
+    // A quoted sub-command runs (the router drops the quotes), so it is redacted too.
+    expect(redact('/seguridad «clave» hunter2hunter2')).toBe('/seguridad clave [redactado]');
   });
 });

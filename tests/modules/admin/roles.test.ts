@@ -25,7 +25,7 @@ describe('/rol and /usuario', () => {
     expect(show).toMatch(/\+34600000004[\s\S]*Rol: agent \(nivel 40, 7 permisos\)[\s\S]*Estado: activo[\s\S]*TOTP: no/);
     expect(await h.say(PHONES.manager, '/rol ver +34611112222')).toBe('No conozco a nadie con el teléfono +34611112222.');
     const perms = await h.say(PHONES.manager, '/rol permisos viewer');
-    expect(perms).toContain('*Permisos de viewer* (nivel 10, 3):');
+    expect(perms).toContain('*Permisos de viewer* (nivel 10, 3 permisos):');
     expect(perms).toContain('• reports.view — Ver reportes');
     expect(await h.say(PHONES.manager, '/rol permisos jefe')).toMatch(/No existe el rol «jefe»\. Roles: super_admin, admin/);
   });

@@ -93,8 +93,15 @@ describe('command router: identity, permissions and help', () => {
     expect(await h.say(PHONES.admin, '/rol lista color=rojo')).toMatch(/Opción desconocida: color/);
     expect(await h.say(PHONES.admin, '/rol')).toMatch(/\/rol lista[\s\S]*\/rol permisos/);
     expect(await h.say(PHONES.admin, '/rol borrar')).toMatch(/No conozco «borrar» como opción de \/rol/);
+    // A quoted word is the word: never shown inside doubled guillemets, and looked up as typed.
+    for (const quoted of ['«borrar»', '"borrar"', '“borrar”', '«borrar']) {
+      const reply = await h.say(PHONES.admin, `/rol ${quoted}`);
+      expect(reply, quoted).toMatch(/No conozco «borrar» como opción de \/rol/);
+      expect(reply, quoted).not.toMatch(/««|»»|«"|"»|«“|”»/);
+    }
     const last = (await h.audit()).at(-1)!;
     expect(last).toMatchObject({ action: 'command.rol', outcome: 'failure' });
+    expect(await h.say(PHONES.admin, '/rol «permisos» viewer')).toBe(await h.say(PHONES.admin, '/rol permisos viewer'));
   });
 
   it('ignores commands typed in groups unless ALLOW_GROUP_COMMANDS is on', async () => {

@@ -5,17 +5,12 @@ import { ValidationError } from '../../../shared/errors.ts';
 import { normalizePhone } from '../../../shared/phone.ts';
 import { createAuditService } from '../../identity/audit.service.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
-import { looksLikeSince, parseSince } from '../args.ts';
+import { looksLikeSince, parseSince, zDecimalInt } from '../args.ts';
 import { formatDateTime } from '../format.ts';
 
 const MAX_LIMIT = 100;
 const limitError = () => t('admin.audit.limit', { max: MAX_LIMIT });
-const zLimit = z.coerce
-  .number({ error: limitError })
-  .int({ error: limitError })
-  .min(1, { error: limitError })
-  .max(MAX_LIMIT, { error: limitError })
-  .optional();
+const zLimit = zDecimalInt({ min: 1, max: MAX_LIMIT, message: limitError }).optional();
 
 /**
  * The two optional filters, typed in either order: a word that looks like a date or period is

@@ -53,6 +53,7 @@ export const admin: Record<string, string> = {
   'admin.confirm.totp_reused': 'Ese código de tu app ya se ha usado. Espera a que muestre el siguiente (cambia cada 30 segundos) y envíalo. Intentos restantes: {left}.',
   'admin.confirm.too_many': 'Demasiados códigos incorrectos: he anulado la acción por seguridad ({summary}).',
   'admin.confirm.cancelled': 'Acción cancelada: {summary}',
+  'admin.confirm.replaced': 'ℹ️ Tenías otra acción esperando confirmación; la he anulado y no se realizará: {summary}',
   'admin.confirm.gone': 'Esa acción ya no existe en esta versión del bot; no se ha realizado nada.',
 
   // Roles
@@ -67,7 +68,7 @@ export const admin: Record<string, string> = {
   'admin.role.list_title': '*Roles* (nivel · personas · permisos)',
   'admin.role.list_line': '• {role} — nivel {level} · {count} · {perms} permisos',
   'admin.role.show': '+{phone} ({name})\nRol: {role} (nivel {level}, {perms} permisos)\nEstado: {status}\nTOTP: {totp}\nÚltimo acceso a la API: {lastLogin}',
-  'admin.role.perms_title': '*Permisos de {role}* (nivel {level}, {count}):',
+  'admin.role.perms_title': '*Permisos de {role}* (nivel {level}, {count} permisos):',
   'admin.role.no_perms': 'Ninguno: este rol no puede usar comandos.',
   'admin.status.active': 'activo',
   'admin.status.suspended': 'suspendido',
@@ -119,7 +120,7 @@ export const admin: Record<string, string> = {
 
   // HTTP login
   'admin.login.invalid': 'Teléfono o contraseña incorrectos.',
-  'admin.login.locked': 'Cuenta bloqueada temporalmente por demasiados intentos fallidos. Inténtalo de nuevo dentro de {minutes} min.',
+  'admin.login.throttled': 'Demasiados intentos fallidos. Espera {wait} y vuelve a intentarlo.',
   'admin.login.totp_required': 'Falta el código de tu app de autenticación (campo "totp").',
   'admin.login.totp_reused': 'Ese código de tu app de autenticación ya se ha usado. Espera al siguiente (cambia cada 30 segundos) y vuelve a intentarlo.',
   'admin.login.suspended': 'Tu cuenta está suspendida.',

@@ -6,5 +6,10 @@ export const common: Record<string, string> = {
   'common.rate_limited': 'Demasiadas solicitudes. Espera un momento y vuelve a intentarlo.',
   'common.secret_key_missing':
     'El segundo factor (TOTP) no está disponible: falta configurar TOTP_ENCRYPTION_KEY en el servidor. Avisa a quien lo administra.',
+  'common.wait.second': '1 segundo',
+  'common.wait.seconds': '{n} segundos',
+  'common.wait.minute': '1 minuto',
+  'common.wait.minutes': '{n} minutos',
+  'common.wait.hours': '{n} horas',
   'common.processing': 'Procesando… te aviso en cuanto termine.',
 };
