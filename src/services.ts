@@ -19,6 +19,8 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
+import { createSegmentsService, type SegmentsService } from './modules/segments/segments.service.ts';
+import { segmentJobs } from './modules/segments/jobs.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -40,6 +42,12 @@ export interface CommandInput {
   name?: string | null;
   messageId?: string;
   now: Date;
+  /**
+   * The file sent with the command (a document whose caption is the command). Its bytes are
+   * downloaded by the media service after the message is logged; read them with
+   * `readAttachment` (files module), which waits for that download.
+   */
+  attachment?: { messageId: string; fileName: string | null; mimeType: string | null } | null;
 }
 
 export interface ServiceDeps {
@@ -83,6 +91,8 @@ export interface Services {
   outbound: OutboundService;
   /** What the customer flows may do: opt-out/in, latest orders (messaging). */
   customers: CustomerService;
+  /** Segments, membership history, performance rows and customer scores (segments). */
+  segments: SegmentsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -96,6 +106,7 @@ export function createServices(deps: ServiceDeps): Services {
     ingest,
     outbound: createOutboundService({ ...deps, ingest, metrics, transport: () => services.transport }),
     customers: createCustomerService(deps),
+    segments: createSegmentsService(deps),
     deps,
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
@@ -113,5 +124,6 @@ export function createServices(deps: ServiceDeps): Services {
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
   services.commands = createCommandRouter({ services, registry });
+  services.jobRegistrations.push(segmentJobs(services.segments, deps));
   return services;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Criteria } from './criteria.ts';
 import { matchSubquery } from './compile.ts';
-import { rows, run, ts, type Sql, type SqlCtx } from './sql.ts';
+import { newUuid, rows, run, ts, uuidParam, type SqlCtx } from './sql.ts';
 
 /**
  * Incremental recompute of one segment's `segment_members`, set-based, in the caller's
@@ -23,12 +23,6 @@ export interface RecomputeCounts {
 }
 
 const TMP = sql.raw('seg_wanted_tmp');
-export const uuidParam = (ctx: SqlCtx, id: string): Sql => (ctx.dialect === 'postgresql' ? sql`cast(${id} as uuid)` : sql`${id}`);
-export const newUuid = (ctx: SqlCtx): Sql =>
-  ctx.dialect === 'postgresql'
-    ? sql`gen_random_uuid()`
-    : sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
-
 export interface Wanted {
   segmentId: string;
   type: 'manual' | 'dynamic' | 'hybrid';

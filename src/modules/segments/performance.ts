@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import { SegmentPerformance } from './segment-performance.entity.ts';
-import { uuidParam } from './membership.ts';
-import { daysAgo, rows, type SqlCtx } from './sql.ts';
+import { daysAgo, rows, uuidParam, type SqlCtx } from './sql.ts';
 
 /**
  * `segment_performance`: one row per segment, day and metric (the day's latest recompute wins).

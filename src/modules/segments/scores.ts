@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
 import { SCORE_TYPES } from './customer-score.entity.ts';
 import type { ScoreType } from './criteria.ts';
-import { DAY_MS, epochMs, int, messageStatsCte, nowMs, orderStatsCte, responseCte, rows, run, str, ts, type Sql, type SqlCtx } from './sql.ts';
+import { DAY_MS, epochMs, int, messageStatsCte, newUuid, nowMs, orderStatsCte, responseCte, rows, run, str, ts, type Sql, type SqlCtx } from './sql.ts';
 
 /**
  * The five customer scores: deterministic weighted sums of a few per-client inputs (messages,
@@ -72,12 +72,6 @@ function baseQuery(ctx: SqlCtx, where: Sql): Sql {
 const ctes = (ctx: SqlCtx) => sql`${messageStatsCte(ctx)}, ${responseCte(ctx)}, ${orderStatsCte(ctx)}`;
 const valueOf = (terms: Term[]) => sql`round(cast(${sql.join(terms.map((t) => sql`${sql.raw(String(t.weight))} * ${t.factor}`), sql` + `)} as numeric), 2)`;
 
-/** A v4-shaped random UUID per row, in SQL. */
-const uuidSql = (ctx: SqlCtx): Sql =>
-  ctx.dialect === 'postgresql'
-    ? sql`gen_random_uuid()`
-    : sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
-
 /**
  * Computes all five scores for every client (`user_type = 'client'`) in one statement:
  * upsert on (cliente_id, score_type), percentile = share of clients with a lower score.
@@ -96,7 +90,7 @@ export async function computeAllScores(em: EntityManager, ctx: SqlCtx): Promise<
         count(*) over (partition by score_type) as cnt
       from vals)
     insert into customer_scores (score_id, cliente_id, score_type, score_value, score_percentile, last_calculated, created_at, updated_at)
-    select ${uuidSql(ctx)}, id, score_type, v,
+    select ${newUuid(ctx)}, id, score_type, v,
       case when cnt > 1 then (100 * (rk - 1)) / (cnt - 1) else 100 end,
       ${at}, ${at}, ${at}
     from ranked where 1 = 1

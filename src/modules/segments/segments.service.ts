@@ -18,6 +18,7 @@ import { metricTrend, recordPerformance, type Metric } from './performance.ts';
 import { computeAllScores } from './scores.ts';
 import { dateInZone, dialectOf, rows, type SqlCtx } from './sql.ts';
 import { describeLeaf } from './describe.ts';
+import { loadProfile, type ClientProfile } from './profile.ts';
 
 /**
  * Segments: manual, dynamic (the rule) and hybrid (rule + includes − excludes) groups of
@@ -234,6 +235,11 @@ export function createSegmentsService(deps: SegmentsDeps) {
         yield* page.items;
         if (page.items.length < 1000) return;
       }
+    },
+
+    /** `/cliente <telefono>`: contact data, consent, last messages, orders, scores explained, segments. */
+    async profile(em: EntityManager, phone: string, now = deps.clock.now()): Promise<ClientProfile> {
+      return loadProfile(em, ctxOf(em, now), await clientByPhone(em, phone));
     },
 
     async computeScores(now = deps.clock.now()): Promise<number> {

@@ -56,6 +56,14 @@ export const contains = (ctx: SqlCtx, hay: Sql, needle: Sql): Sql =>
 export const epochMs = (ctx: SqlCtx, e: Sql): Sql => (ctx.dialect === 'sqlite' ? e : sql`(extract(epoch from ${e}) * 1000)`);
 export const nowMs = (ctx: SqlCtx): Sql => num(ctx.now.getTime());
 
+/** A uuid parameter (PostgreSQL's uuid columns do not compare with text). */
+export const uuidParam = (ctx: SqlCtx, id: string): Sql => (ctx.dialect === 'postgresql' ? sql`cast(${id} as uuid)` : sql`${id}`);
+/** A v4-shaped random UUID per row, in SQL. */
+export const newUuid = (ctx: SqlCtx): Sql =>
+  ctx.dialect === 'postgresql'
+    ? sql`gen_random_uuid()`
+    : sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+
 export const ASCII_LOWER = (v: string): string => v.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /** `YYYY-MM-DD` of `at` in a time zone (the system zone when undefined). */

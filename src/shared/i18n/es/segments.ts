@@ -65,6 +65,7 @@ export const segments: Record<string, string> = {
   'segments.import.not_ready': 'No he podido leer el archivo adjunto ({status}). Envíalo de nuevo, por favor.',
   'segments.import.not_csv': 'El archivo adjunto no es un CSV de texto. Envía un .csv con una columna «telefono».',
   'segments.import.too_big': 'El CSV tiene demasiadas líneas (máximo {max}).',
+  'segments.import.file_too_big': 'El archivo adjunto es demasiado grande (máximo {max} bytes).',
   'segments.import.done': '📥 «{name}»: {changed} añadidos desde el CSV, ahora {active} activos. Líneas con problemas: {bad}.',
   'segments.import.bad_line': 'línea {line}: {reason}',
   'segments.import.bad_csv': 'El CSV no se puede leer: {detail}',
