@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Orm } from '../../db/orm.ts';
 import { withEm } from '../../db/orm.ts';
-import { isAppError } from '../../shared/errors.ts';
+import { isAppError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { ORDER_STATES, type IPedido } from './pedido.entity.ts';
@@ -54,36 +54,34 @@ function parseDate(v: string): Date | null {
 export async function importOrdersCsv(
   orm: Orm,
   input: Readable,
-  opts: { now: Date; onLine?: (done: number) => void },
+  opts: { now: Date; onProgress?: (p: { lines: number; bytes: number }) => void },
 ): Promise<ImportResult> {
-  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }));
+  // Malformed records (a stray or unclosed quote) are skipped and reported; parsing goes on.
+  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true, skip_records_with_error: true }));
   const result: ImportResult = { lines: 0, created: 0, unchanged: 0, errors: [] };
+  parser.on('skip', (err: { lines?: number; message: string }) => {
+    result.errors.push({ line: err.lines ?? 0, reason: t('orders.import.malformed', { detail: err.message.slice(0, 160) }) });
+  });
   let columns: string[] | null = null;
-  try {
-    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = rec.info.lines;
-      if (!columns) {
-        columns = rec.record.map((h) => ALIASES[h.trim().toLowerCase()] ?? `?${h}`);
-        const unknown = columns.filter((c) => c.startsWith('?')).map((c) => c.slice(1));
-        if (!columns.includes('phone') || !columns.includes('total')) throw new Error(t('orders.import.header', { found: rec.record.join(', ').slice(0, 120) }));
-        if (unknown.length) result.errors.push({ line, reason: t('orders.import.unknown_columns', { columns: unknown.join(', ').slice(0, 120) }) });
-        continue;
-      }
-      result.lines++;
-      const row: Record<string, string> = {};
-      columns.forEach((c, i) => {
-        if (!c.startsWith('?') && rec.record[i] !== undefined) row[c] = rec.record[i]!;
-      });
-      const reason = await importLine(orm, row, opts.now, result);
-      if (reason) result.errors.push({ line, reason });
-      opts.onLine?.(result.lines);
+  for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+    const line = rec.info.lines;
+    if (!columns) {
+      columns = rec.record.map((h) => ALIASES[h.trim().toLowerCase()] ?? `?${h}`);
+      const unknown = columns.filter((c) => c.startsWith('?')).map((c) => c.slice(1));
+      if (!columns.includes('phone') || !columns.includes('total')) throw new ValidationError(t('orders.import.header', { found: rec.record.join(', ').slice(0, 120) }), undefined, 'CSV_HEADER');
+      if (unknown.length) result.errors.push({ line, reason: t('orders.import.unknown_columns', { columns: unknown.join(', ').slice(0, 120) }) });
+      continue;
     }
-  } catch (err) {
-    const e = err as { code?: string; lines?: number; message: string };
-    // A broken file (an unclosed quote…) stops the import at that line; lines before it are kept.
-    if (e.code?.startsWith('CSV_')) result.errors.push({ line: e.lines ?? result.lines + 1, reason: t('orders.import.malformed', { detail: e.message.slice(0, 160) }) });
-    else throw err;
+    result.lines++;
+    const row: Record<string, string> = {};
+    columns.forEach((c, i) => {
+      if (!c.startsWith('?') && rec.record[i] !== undefined) row[c] = rec.record[i]!;
+    });
+    const reason = await importLine(orm, row, opts.now, result);
+    if (reason) result.errors.push({ line, reason });
+    opts.onProgress?.({ lines: result.lines, bytes: rec.info.bytes });
   }
+  result.errors.sort((a, b) => a.line - b.line);
   return result;
 }
 
