@@ -173,6 +173,7 @@ export function parseCriteriaText(text: string, pairs: Record<string, string>): 
     } catch {
       throw new ValidationError(t('segments.criteria.bad_json'), undefined, 'INVALID_CRITERIA');
     }
+    if (Object.keys(pairs).length) throw new ValidationError(t('segments.criteria.json_and_pairs'), undefined, 'INVALID_CRITERIA');
     return validateCriteria(json);
   }
   if (!Object.keys(pairs).length) throw new ValidationError(t('segments.criteria.missing'), undefined, 'INVALID_CRITERIA');

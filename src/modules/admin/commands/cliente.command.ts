@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { text } from '../../../transport/types.ts';
 import { formatNumber, t } from '../../../shared/i18n/index.ts';
 import type { ClientProfile } from '../../segments/profile.ts';
+import { normalizeTotal } from '../../orders/orders.service.ts';
 import { defineAction, defineCommand, type SubcommandDef } from '../registry.ts';
 import { zPhone } from '../args.ts';
 import { fmtDate, fmtMoney } from './segment-text.ts';
@@ -38,7 +39,7 @@ export function renderProfile(p: ClientProfile): string {
   } else out.push(t('clients.profile.no_messages'));
   if (p.orders.length) {
     out.push(t('clients.profile.orders', { count: p.orderCount, spent: fmtMoney(p.spent) }));
-    for (const o of p.orders) out.push(t('clients.profile.order_line', { id: o.id, date: fmtDate(o.createdAt), total: String(o.total), currency: o.currency, estado: o.estado }));
+    for (const o of p.orders) out.push(t('clients.profile.order_line', { id: o.id, date: fmtDate(o.createdAt), total: normalizeTotal(String(o.total)) ?? String(o.total), currency: o.currency, estado: o.estado }));
   } else out.push(t('clients.profile.no_orders'));
   if (p.scores.length) {
     const when = p.scores.map((s) => s.lastCalculated).filter(Boolean).sort().pop();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
 import { ORDER_STATES } from '../../orders/pedido.entity.ts';
-import { listLatestOrders, recordOrder } from '../../orders/orders.service.ts';
+import { listLatestOrders, normalizeTotal, recordOrder } from '../../orders/orders.service.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
 import { zPhone } from '../args.ts';
 import { fmtDate } from './segment-text.ts';
@@ -32,12 +32,12 @@ export const pedidoCommand = defineCommand({
       }).strict(),
       usage: '/pedido registrar <telefono> <total> [estado] [ref=…] [moneda=EUR]',
       examples: ['/pedido registrar +34600000001 49.90', '/pedido registrar +34600000001 120 entregado ref=TPV-1043'],
-      async run({ em, args, auditNotes }) {
-        const res = await recordOrder(em, { phone: args.telefono, total: args.total, estado: args.estado, externalRef: args.ref ?? null, currency: args.moneda, notes: args.nota ?? null });
+      async run({ em, args, auditNotes, now }) {
+        const res = await recordOrder(em, { phone: args.telefono, total: args.total, estado: args.estado, externalRef: args.ref ?? null, currency: args.moneda, notes: args.nota ?? null, createdAt: now });
         const o = res.order;
         Object.assign(auditNotes, { orderId: o.id, created: res.created });
         if (!res.created) return [text(t('orders.already', { id: o.id, ref: o.externalRef ?? '' }))];
-        return [text(t('orders.recorded', { id: o.id, phone: args.telefono, total: String(o.total), currency: o.currency, estado: o.estado }))];
+        return [text(t('orders.recorded', { id: o.id, phone: args.telefono, total: normalizeTotal(String(o.total)) ?? String(o.total), currency: o.currency, estado: o.estado }))];
       },
     }),
     defineSubcommand({
@@ -48,7 +48,7 @@ export const pedidoCommand = defineCommand({
         const client = await services.segments.clientByPhone(em, args.telefono);
         const orders = await listLatestOrders(em, client.id, 10);
         if (!orders.length) return [text(t('orders.list.empty', { phone: client.phoneNumber }))];
-        const lines = orders.map((o) => t('clients.profile.order_line', { id: o.id, date: fmtDate(o.createdAt), total: String(o.total), currency: o.currency, estado: o.estado }) + (o.externalRef ? ` · ref. ${o.externalRef}` : ''));
+        const lines = orders.map((o) => t('clients.profile.order_line', { id: o.id, date: fmtDate(o.createdAt), total: normalizeTotal(String(o.total)) ?? String(o.total), currency: o.currency, estado: o.estado }) + (o.externalRef ? ` · ref. ${o.externalRef}` : ''));
         return [text([t('orders.list.title', { phone: client.phoneNumber }), ...lines].join('\n'))];
       },
     }),

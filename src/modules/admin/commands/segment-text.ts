@@ -20,8 +20,11 @@ function words(text: string): { positional: string[]; options: Record<string, st
 
 /** `<nombre> <criterios> [tipo=…] [descripcion=…]` → the pieces of a new segment. */
 export function parseCreate(text: string): { name: string; type: SegmentType; criteria: Criteria | null; description: string | null } {
+  // JSON runs from the first `{` to the last `}`; options may come before or after it.
   const brace = text.indexOf('{');
-  const head = brace >= 0 ? text.slice(0, brace) : text;
+  const close = text.lastIndexOf('}');
+  const json = brace >= 0 ? text.slice(brace, close > brace ? close + 1 : undefined) : '';
+  const head = brace >= 0 ? `${text.slice(0, brace)} ${close > brace ? text.slice(close + 1) : ''}` : text;
   const { positional, options } = words(head);
   const name = positional.join(' ').trim();
   if (!name) throw new ValidationError(t('admin.args.missing', { name: 'nombre' }), undefined, 'INVALID_ARGS');
@@ -32,7 +35,7 @@ export function parseCreate(text: string): { name: string; type: SegmentType; cr
   const pairs = Object.fromEntries(Object.entries(options).filter(([k]) => !['tipo', 'type', 'descripcion', 'description'].includes(k)));
   const hasCriteria = brace >= 0 || Object.keys(pairs).length > 0;
   const resolved: SegmentType = type ?? (hasCriteria ? 'dynamic' : 'manual');
-  const criteria = hasCriteria ? parseCriteriaText(brace >= 0 ? text.slice(brace) : '', pairs) : null;
+  const criteria = hasCriteria ? parseCriteriaText(json, pairs) : null;
   return { name, type: resolved, criteria, description };
 }
 

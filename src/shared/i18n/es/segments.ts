@@ -8,6 +8,7 @@ export const segments: Record<string, string> = {
   'segments.criteria.empty': 'Los criterios están vacíos: indica al menos una condición, p. ej. last_interaction_days=30.',
   'segments.criteria.empty_group': 'el grupo no tiene ninguna condición.',
   'segments.criteria.missing': 'Faltan los criterios: escríbelos en JSON o como pares clave=valor, p. ej. last_interaction_days=30 total_spent=1000.',
+  'segments.criteria.json_and_pairs': 'Escribe los criterios en JSON o como pares clave=valor, pero no las dos cosas a la vez.',
   'segments.criteria.bad_json': 'Los criterios no son un JSON válido. Revisa comillas y llaves, p. ej. {"engagement":{"last_interaction_days":30}}.',
   'segments.criteria.age_range': 'usa un rango de edad como 18-35 (mínimo ≤ máximo, hasta 130) o 65+.',
   'segments.criteria.cents': 'usa un importe con dos decimales como máximo.',
