@@ -82,7 +82,7 @@ export async function computeAllScores(em: EntityManager, ctx: SqlCtx): Promise<
   const per = SCORE_TYPES.map((s) => sql`select b.id as id, ${str(s)} as score_type, ${valueOf(terms[s])} as v from b`);
   const at = ts(ctx, ctx.now);
   const query = sql`with ${ctes(ctx)},
-    b as (${baseQuery(ctx, sql`u.user_type = 'client'`)}),
+    b as materialized (${baseQuery(ctx, sql`u.user_type = 'client'`)}),
     vals as (${sql.join(per, sql` union all `)}),
     ranked as (
       select id, score_type, v,
