@@ -11,7 +11,9 @@ import { newUuid, rows, run, ts, uuidParam, type SqlCtx } from './sql.ts';
  *   left        active members no longer wanted → is_active = false, left_date = now
  *   reactivated former members wanted again      → is_active = true, left_date = null, joined_date = now
  *   joined      wanted clients never seen before → a new row with joined_date and reason_joined
- * Nobody is touched twice, nothing is deleted (history is kept).
+ * Nobody is touched twice, nothing is deleted (history is kept). Two recomputes racing on
+ * PostgreSQL (the hourly job and `/segmento recalcular`) cannot insert a member twice: the
+ * unique (segment, client) key and `on conflict do nothing` keep one row.
  */
 
 export interface RecomputeCounts {
@@ -56,7 +58,8 @@ export async function recomputeMembers(em: EntityManager, ctx: SqlCtx, w: Wanted
     where segment_id = ${seg} and is_active = false and cliente_id in (select cliente_id from ${TMP})`);
   const joined = await run(em, sql`insert into segment_members (member_id, segment_id, cliente_id, joined_date, left_date, is_active, reason_joined, created_at)
     select ${newUuid(ctx)}, ${seg}, t.cliente_id, ${at}, null, true, t.reason, ${at} from ${TMP} t
-    where not exists (select 1 from segment_members sm where sm.segment_id = ${seg} and sm.cliente_id = t.cliente_id)`);
+    where not exists (select 1 from segment_members sm where sm.segment_id = ${seg} and sm.cliente_id = t.cliente_id)
+    on conflict (segment_id, cliente_id) do nothing`);
   await run(em, sql`delete from ${TMP}`);
   const [c] = await rows<{ total: number | string; active: number | string | null }>(em, sql`select count(*) as total,
     sum(case when is_active = true then 1 else 0 end) as active from segment_members where segment_id = ${seg}`);
