@@ -202,3 +202,17 @@ export function leavesOf(c: Criteria): Leaf[] {
   if (c.not) out.push(...leavesOf(c.not));
   return out;
 }
+
+/** The same criteria with keys in schema order (PostgreSQL's jsonb reorders them), for display. */
+export function orderedCriteria(c: Criteria): Criteria {
+  const out: Record<string, unknown> = {};
+  for (const g of GROUPS) {
+    const group = c[g] as Record<string, unknown> | undefined;
+    if (group) out[g] = Object.fromEntries(GROUP_KEYS[g].filter((k) => group[k] !== undefined).map((k) => [k, group[k]]));
+  }
+  if (c.score) out.score = Object.fromEntries(SCORE_TYPES.filter((k) => c.score![k]).map((k) => [k, { ...(c.score![k]!.min !== undefined ? { min: c.score![k]!.min } : {}), ...(c.score![k]!.max !== undefined ? { max: c.score![k]!.max } : {}) }]));
+  if (c.all) out.all = c.all.map(orderedCriteria);
+  if (c.any) out.any = c.any.map(orderedCriteria);
+  if (c.not) out.not = orderedCriteria(c.not);
+  return out as Criteria;
+}

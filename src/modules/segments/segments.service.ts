@@ -11,7 +11,7 @@ import { CustomerSegment, type ICustomerSegment } from './customer-segment.entit
 import { SegmentationRule } from './segmentation-rule.entity.ts';
 import { SegmentMember, type ISegmentMember } from './segment-member.entity.ts';
 import { SegmentOverride } from './segment-override.entity.ts';
-import { ruleTypeOf, validateCriteria, type Criteria } from './criteria.ts';
+import { orderedCriteria, ruleTypeOf, validateCriteria, type Criteria } from './criteria.ts';
 import { explainQuery } from './compile.ts';
 import { previewMatches, recomputeMembers, type RecomputeCounts } from './membership.ts';
 import { metricTrend, recordPerformance, type Metric } from './performance.ts';
@@ -72,7 +72,7 @@ export function createSegmentsService(deps: SegmentsDeps) {
     return s;
   }
 
-  const criteriaOf = (s: ICustomerSegment): Criteria | null => (s.rule ? (s.rule.criteriaJson as Criteria) : null);
+  const criteriaOf = (s: ICustomerSegment): Criteria | null => (s.rule ? orderedCriteria(s.rule.criteriaJson as Criteria) : null);
 
   async function clientByPhone(em: EntityManager, raw: string): Promise<IUsuario> {
     const phone = normalizePhone(raw);
