@@ -128,15 +128,18 @@ export function createSegmentsService(deps: SegmentsDeps) {
       const exists = await findByName(em, name).then(() => true, () => false);
       if (exists) throw new ConflictError(t('segments.exists', { name }), 'SEGMENT_EXISTS');
       const now = input.now ?? deps.clock.now();
-      const rule = criteria
-        ? em.create(SegmentationRule, { ruleName: name, ruleType: ruleTypeOf(criteria), criteriaJson: criteria as Record<string, unknown>, createdByUser: input.createdBy, createdAt: now, updatedAt: now } as never)
-        : null;
-      const segment = em.create(CustomerSegment, {
-        segmentName: name, segmentDescription: input.description ?? null, segmentType: input.type, rule, createdByUser: input.createdBy, createdAt: now, updatedAt: now,
-      } as never) as ICustomerSegment;
-      await em.flush();
-      const counts = await recompute(em, segment, now);
-      return { segment, counts };
+      // One transaction: a segment never exists without its first computed membership.
+      return em.transactional(async (tx) => {
+        const rule = criteria
+          ? tx.create(SegmentationRule, { ruleName: name, ruleType: ruleTypeOf(criteria), criteriaJson: criteria as Record<string, unknown>, createdByUser: input.createdBy, createdAt: now, updatedAt: now } as never)
+          : null;
+        const segment = tx.create(CustomerSegment, {
+          segmentName: name, segmentDescription: input.description ?? null, segmentType: input.type, rule, createdByUser: input.createdBy, createdAt: now, updatedAt: now,
+        } as never) as ICustomerSegment;
+        await tx.flush();
+        const counts = await recompute(tx, segment, now);
+        return { segment, counts };
+      });
     },
 
     async preview(em: EntityManager, criteria: Criteria, now = deps.clock.now()) {
@@ -194,21 +197,13 @@ export function createSegmentsService(deps: SegmentsDeps) {
       let changed = 0;
       for (const u of users) {
         const prev = byUser.get(u.id);
-        if (action === 'add') {
-          if (prev?.mode === 'include') continue;
-          if (prev) em.remove(prev);
-          em.create(SegmentOverride, { segment: segment.segmentId, cliente: u.id, mode: 'include', source } as never);
-        } else if (segment.segmentType === 'manual') {
-          if (!prev) continue;
-          em.remove(prev);
-        } else {
-          if (prev?.mode === 'exclude') continue;
-          if (prev) em.remove(prev);
-          em.create(SegmentOverride, { segment: segment.segmentId, cliente: u.id, mode: 'exclude', source } as never);
-        }
+        const want = action === 'add' ? 'include' : segment.segmentType === 'manual' ? null : 'exclude';
+        if ((prev?.mode ?? null) === want) continue;
+        if (!want) em.remove(prev!);
+        else if (prev) Object.assign(prev, { mode: want, source });
+        else em.create(SegmentOverride, { segment: segment.segmentId, cliente: u.id, mode: want, source } as never);
         changed++;
       }
-      // Removals first: a client switching include → exclude keeps the unique (segment, client) key.
       await em.flush();
       const counts = await recompute(em, segment);
       return { changed, unknown, counts };
