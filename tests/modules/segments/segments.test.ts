@@ -7,6 +7,8 @@ import { SegmentMember } from '../../../src/modules/segments/segment-member.enti
 import { SegmentPerformance } from '../../../src/modules/segments/segment-performance.entity.ts';
 import { CustomerScore } from '../../../src/modules/segments/customer-score.entity.ts';
 import { CustomerSegment } from '../../../src/modules/segments/customer-segment.entity.ts';
+import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
+import { matchQuery } from '../../../src/modules/segments/compile.ts';
 import { addMessages, addOrders, DAY, makeClient } from './data.ts';
 
 describe('criteria validation', () => {
@@ -102,6 +104,18 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       expect(byMetric(later.toISOString().slice(0, 10))).toMatchObject({ active_customers: 2, engagement_rate: 100, churn_rate: 0, conversion_rate: 0 });
       expect(Object.keys(byMetric(now0.toISOString().slice(0, 10)))).toHaveLength(6);
       expect(a.id).toBeGreaterThan(0);
+    });
+
+    it('binds criteria values as parameters: quotes and SQL in a value are plain text', async () => {
+      const now = h.clock.now();
+      await h.em((em) => makeClient(em, '34611000020', { location: "O'Brien Street; drop table usuarios; --" }));
+      const ctx = { dialect: kind, now, today: now.toISOString().slice(0, 10) } as const;
+      const compiled = matchQuery(ctx, { demographic: { location: "o'brien street; DROP" } }).compile(h.db.orm.em.getConnection().getClient() as never);
+      expect(compiled.sql).not.toContain('brien');
+      expect(compiled.parameters).toContain("o'brien street; drop");
+      const res = await h.em((em) => h.services.segments.preview(em, { demographic: { location: "o'brien street; drop table" } }));
+      expect(res.sample.map((c) => c.phone)).toEqual(['34611000020']);
+      expect(await h.em((em) => em.count(Usuario, {}))).toBeGreaterThan(1);
     });
 
     it('hybrid segments are the rule plus hand-made includes minus excludes, and dynamic ones refuse hand edits', async () => {
