@@ -76,6 +76,7 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       expect(p).toContain('Pedidos (2, 1 100 gastados)');
       expect(p).toMatch(/\*Valor de vida\*: 2 200 \(percentil 100\)/);
       expect(p).toContain('· gastado hasta hoy: 1 100 × 1 = 1 100');
+      expect(p).toContain('Datos de hoy: mensajes en 30 días 2 · días desde su último mensaje 1 · enviados en 90 días 1 · respondidos 1 · pedidos 2');
       expect(p).toContain('Segmentos: Activos Madrid, VIP');
       expect(await h.say(PHONES.agent, '/cliente +34613000003')).toContain('En ningún segmento');
     });

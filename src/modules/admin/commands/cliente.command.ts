@@ -18,6 +18,12 @@ const SCORE_NAMES: Record<string, string> = {
   engagement: 'Interacción', loyalty: 'Fidelidad', purchase_propensity: 'Propensión de compra', churn_risk: 'Riesgo de abandono', lifetime_value: 'Valor de vida',
 };
 
+const INPUT_NAMES: Record<string, string> = {
+  mensajes_30d: 'mensajes en 30 días', dias_desde_ultimo_mensaje: 'días desde su último mensaje', enviados_90d: 'enviados en 90 días',
+  respondidos_90d: 'respondidos', pedidos: 'pedidos', pedidos_12m: 'pedidos en 12 meses', gastado: 'gastado',
+  dias_desde_ultimo_pedido: 'días desde el último pedido', dias_como_cliente: 'días como cliente',
+};
+
 /** Consent as the profile shows it; the one place to adapt when consent gets its own model. */
 function consentText(c: ClientProfile['client']): string {
   return c.marketingOptIn
@@ -44,6 +50,8 @@ export function renderProfile(p: ClientProfile): string {
   if (p.scores.length) {
     const when = p.scores.map((s) => s.lastCalculated).filter(Boolean).sort().pop();
     out.push(t('clients.profile.scores', { when: fmtDate(when as Date | undefined) }));
+    const inputs = p.explanations[0]?.inputs ?? {};
+    out.push(t('clients.profile.inputs', { inputs: Object.entries(inputs).map(([k, v]) => `${INPUT_NAMES[k] ?? k} ${v === null ? none : formatNumber(v)}`).join(' · ') }));
     for (const ex of p.explanations) {
       const stored = p.scores.find((s) => s.scoreType === ex.score);
       if (!stored) continue;

@@ -85,6 +85,7 @@ export const segments: Record<string, string> = {
   'clients.profile.no_orders': '🧾 Sin pedidos.',
   'clients.profile.scores': '📈 Puntuaciones (calculadas {when}):',
   'clients.profile.no_scores': '📈 Sin puntuaciones todavía: se calculan cada noche o con /segmento puntuar.',
+  'clients.profile.inputs': 'Datos de hoy: {inputs}',
   'clients.profile.score_line': '*{score}*: {value} (percentil {percentile})',
   'clients.profile.term_line': '   · {label}: {factor} × {weight} = {points}',
   'clients.profile.segments': '🏷️ Segmentos: {list}',
