@@ -25,6 +25,8 @@ Uso:
                                            imprime cada mensaje enviado como una línea JSON
   mariadono chat --as <teléfono> [--name <nombre>]
                                            consola interactiva: escribe como ese usuario de WhatsApp
+  mariadono import pedidos <archivo.csv>   importa pedidos de un CSV (informa de cada línea errónea;
+                                           se puede repetir sin duplicar)
   mariadono --help                         esta ayuda
 
 La configuración se lee de variables de entorno y, si existe, del fichero .env de la carpeta
@@ -58,6 +60,7 @@ const commands = new Map<string, { load: () => Promise<CommandHandler> }>([
   ['audit', { load: async () => (await import('./cli/audit.ts')).auditCommand }],
   ['replay', { load: async () => (await import('./cli/replay.ts')).replayCommand }],
   ['chat', { load: async () => (await import('./cli/chat.ts')).chatCommand }],
+  ['import', { load: async () => (await import('./cli/import.ts')).importCommand }],
 ]);
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = defaultIo): Promise<number> {

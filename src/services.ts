@@ -21,6 +21,8 @@ import { createOutboundService, type OutboundService } from './modules/messaging
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
 import { createSecretBox, type SecretBox } from './modules/identity/secret-box.ts';
 import { createReplyStore, type ReplyStore } from './modules/messaging/replies.ts';
+import { createSegmentsService, type SegmentsService } from './modules/segments/segments.service.ts';
+import { segmentJobs } from './modules/segments/jobs.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -42,6 +44,12 @@ export interface CommandInput {
   name?: string | null;
   messageId?: string;
   now: Date;
+  /**
+   * The file sent with the command (a document whose caption is the command). Its bytes are
+   * downloaded by the media service after the message is logged; read them with
+   * `readAttachment` (files module), which waits for that download.
+   */
+  attachment?: { messageId: string; fileName: string | null; mimeType: string | null } | null;
 }
 
 export interface ServiceDeps {
@@ -89,6 +97,8 @@ export interface Services {
   secrets: SecretBox;
   /** Durable answers: claims on inbound messages, their reply state, what a crash left (messaging). */
   replies: ReplyStore;
+  /** Segments, membership history, performance rows and customer scores (segments). */
+  segments: SegmentsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -102,6 +112,7 @@ export function createServices(deps: ServiceDeps): Services {
     ingest,
     outbound: createOutboundService({ ...deps, ingest, metrics, transport: () => services.transport }),
     customers: createCustomerService(deps),
+    segments: createSegmentsService(deps),
     deps,
     metrics,
     secrets: createSecretBox(deps.config.TOTP_ENCRYPTION_KEY),
@@ -121,5 +132,6 @@ export function createServices(deps: ServiceDeps): Services {
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit, secrets: services.secrets });
   services.commands = createCommandRouter({ services, registry });
+  services.jobRegistrations.push(segmentJobs(services.segments, deps));
   return services;
 }

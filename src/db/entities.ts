@@ -39,6 +39,7 @@ import { CustomerSegment } from '../modules/segments/customer-segment.entity.ts'
 import { SegmentMember } from '../modules/segments/segment-member.entity.ts';
 import { SegmentPerformance } from '../modules/segments/segment-performance.entity.ts';
 import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
+import { SegmentOverride } from '../modules/segments/segment-override.entity.ts';
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
@@ -52,6 +53,6 @@ export const entities = [
   WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
-  SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
+  SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, MetaPendingStatus,
 ];

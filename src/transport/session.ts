@@ -95,6 +95,7 @@ export function createSession(deps: SessionDeps) {
     try {
       return await services.commands.handle({
         phone, jid: e.chatJid, text: e.body!.trim(), isGroup: e.isGroup, name: e.senderName ?? null, messageId: e.messageId, now: clock.now(),
+        attachment: e.media ? { messageId: e.messageId, fileName: e.media.fileName ?? null, mimeType: e.media.mimetype ?? null } : null,
       });
     } catch (err) {
       log.error({ err, msgId: e.messageId }, 'command router failed');

@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { CustomerSegment, type ICustomerSegment } from '../../modules/segments/customer-segment.entity.ts';
-import { SegmentMember } from '../../modules/segments/segment-member.entity.ts';
-import { NotFoundError } from '../../shared/errors.ts';
-import { t } from '../../shared/i18n/index.ts';
+import type { ICustomerSegment } from '../../modules/segments/customer-segment.entity.ts';
 import { errorRef, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
-/** /api/segments: list, and members of one segment (paginated, active members by default). */
+/** /api/segments: list, and members of one segment (paginated, active members by default); the segments service does the work. */
 
 const segmentSchema = {
   type: 'object',
@@ -49,7 +46,7 @@ const segmentJson = (s: ICustomerSegment) => ({
 });
 
 export async function segmentRoutes(app: FastifyInstance, opts: ApiOptions): Promise<void> {
-  const { guards, orm } = opts;
+  const { guards, orm, services } = opts;
 
   app.get('/segments', {
     ...protect(guards, 'segments.read'),
@@ -60,8 +57,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: ApiOptions): Pro
     },
   }, async (req) => {
     const q = req.query as { limit: number; offset: number; active?: boolean };
-    const where = q.active === undefined ? {} : { isActive: q.active };
-    const [items, total] = await emOf(orm).findAndCount(CustomerSegment, where as never, { orderBy: { segmentName: 'asc' }, limit: q.limit, offset: q.offset });
+    const { items, total } = await services.segments.list(emOf(orm), q);
     return { items: items.map(segmentJson), total, limit: q.limit, offset: q.offset };
   });
 
@@ -76,20 +72,13 @@ export async function segmentRoutes(app: FastifyInstance, opts: ApiOptions): Pro
     const id = (req.params as { id: string }).id;
     const q = req.query as { limit: number; offset: number; include_inactive: boolean };
     const em = emOf(orm);
-    if (!(await em.count(CustomerSegment, { segmentId: id } as never))) throw new NotFoundError(t('http.segment_not_found', { id }), 'SEGMENT_NOT_FOUND');
-    const where: Record<string, unknown> = { segment: id };
-    if (!q.include_inactive) where.isActive = true;
-    const [rows, total] = await em.findAndCount(SegmentMember, where as never, {
-      populate: ['cliente'] as never,
-      orderBy: { joinedDate: 'asc', memberId: 'asc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+    await services.segments.findById(em, id);
+    const { items, total } = await services.segments.members(em, id, { limit: q.limit, offset: q.offset, includeInactive: q.include_inactive });
     return {
-      items: rows.map((m) => ({
+      items: items.map(({ member: m, phone, nombre }) => ({
         cliente_id: m.cliente.id,
-        phone: m.cliente.phoneNumber,
-        nombre: m.cliente.nombre ?? null,
+        phone,
+        nombre,
         joined_date: iso(m.joinedDate),
         left_date: iso(m.leftDate),
         is_active: m.isActive,

@@ -23,6 +23,8 @@ export interface RecordOrderInput {
   notes?: string | null;
   /** The customer's name, used when the client is new. */
   nombre?: string | null;
+  /** When the order was placed (CSV imports of past orders); default: now. */
+  createdAt?: Date | null;
 }
 
 export interface RecordOrderResult {
@@ -73,6 +75,7 @@ export async function recordOrder(em: EntityManager, input: RecordOrderInput): P
     estado: input.estado ?? 'pendiente',
     externalRef: ref,
     notes: input.notes ?? null,
+    ...(input.createdAt ? { createdAt: input.createdAt } : {}),
   } as never) as IPedido;
   try {
     await em.flush();

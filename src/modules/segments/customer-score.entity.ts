@@ -12,8 +12,8 @@ export const CustomerScore = defineEntity({
     scoreId: p.uuid().primary().onCreate(() => randomUUID()),
     cliente: () => p.manyToOne(Usuario).fieldName('cliente_id').deleteRule('cascade').index('idx_customer_scores'),
     scoreType: p.enum(SCORE_TYPES),
-    /** DECIMAL(5,2), as a string. */
-    scoreValue: p.decimal().precision(5).scale(2).nullable(),
+    /** DECIMAL(12,2), as a string: 0–100 for the scores, money for lifetime_value (the PRD's DECIMAL(5,2) cannot hold it). */
+    scoreValue: p.decimal().precision(12).scale(2).nullable(),
     scorePercentile: p.integer().nullable(),
     lastCalculated: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),

@@ -6,6 +6,9 @@ import { auditoriaCommand } from './auditoria.command.ts';
 import { confirmarCommand } from './confirmar.command.ts';
 import { cancelarCommand } from './cancelar.command.ts';
 import { seguridadCommand } from './seguridad.command.ts';
+import { segmentoCommand } from './segmento.command.ts';
+import { clienteCommand } from './cliente.command.ts';
+import { pedidoCommand } from './pedido.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -17,6 +20,9 @@ export const commandDefs: readonly CommandDef[] = [
   usuarioCommand,
   auditoriaCommand,
   seguridadCommand,
+  segmentoCommand,
+  clienteCommand,
+  pedidoCommand,
   confirmarCommand,
   cancelarCommand,
 ];

@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { EntityManager } from '@mikro-orm/sql';
+import { SCORE_TYPES } from './customer-score.entity.ts';
+import type { ScoreType } from './criteria.ts';
+import { DAY_MS, epochMs, int, messageStatsCte, newUuid, nowMs, orderStatsCte, responseCte, rows, run, str, ts, type Sql, type SqlCtx } from './sql.ts';
+
+/**
+ * The five customer scores: deterministic weighted sums of a few per-client inputs (messages,
+ * response behaviour, orders, tenure). Each term is a factor in [0, 1] times its weight, so a
+ * score is 0–100 and `/cliente` can show where every point comes from; lifetime value is money.
+ * The terms are SQL expressions defined once here: the nightly set-based computation and the
+ * per-client explanation both use them. The README lists them.
+ */
+
+export interface Term {
+  /** Spanish label shown in /cliente. */
+  label: string;
+  weight: number;
+  factor: Sql;
+}
+
+const clamp = (e: Sql): Sql => sql`(case when ${e} > 1 then 1.0 when ${e} < 0 then 0.0 else ${e} end)`;
+
+function termsOf(ctx: SqlCtx): Record<ScoreType, Term[]> {
+  const now = nowMs(ctx);
+  const daysSince = (col: string, window: number) => sql`((${now} - b.${sql.raw(col)}) / ${sql.raw(`${window * DAY_MS}.0`)})`;
+  const in30 = clamp(sql`(b.in30 * 1.0 / 10)`);
+  const resp = sql`(case when b.outb > 0 then b.answered * 1.0 / b.outb else 0.0 end)`;
+  const recentIn = sql`(case when b.last_in_ms is null then 0.0 else ${clamp(sql`(1 - ${daysSince('last_in_ms', 30)})`)} end)`;
+  const freq = clamp(sql`(b.n365 * 1.0 / 6)`);
+  return {
+    engagement: [
+      { label: 'mensajes en 30 días (tope 10)', weight: 40, factor: in30 },
+      { label: 'tasa de respuesta (90 días)', weight: 30, factor: resp },
+      { label: 'último mensaje reciente (0 a los 30 días)', weight: 30, factor: recentIn },
+    ],
+    loyalty: [
+      { label: 'pedidos totales (tope 10)', weight: 40, factor: clamp(sql`(b.n * 1.0 / 10)`) },
+      { label: 'antigüedad como cliente (tope 1 año)', weight: 30, factor: clamp(daysSince('created_ms', 365)) },
+      { label: 'pedidos en 12 meses (tope 6)', weight: 30, factor: freq },
+    ],
+    purchase_propensity: [
+      { label: 'pedidos en 12 meses (tope 6)', weight: 50, factor: freq },
+      { label: 'último pedido reciente (0 a los 90 días)', weight: 30, factor: sql`(case when b.last_order_ms is null then 0.0 else ${clamp(sql`(1 - ${daysSince('last_order_ms', 90)})`)} end)` },
+      { label: 'mensajes en 30 días (tope 10)', weight: 20, factor: in30 },
+    ],
+    churn_risk: [
+      { label: 'días sin pedir (tope 180; sin pedidos = máximo)', weight: 60, factor: sql`(case when b.last_order_ms is null then 1.0 else ${clamp(daysSince('last_order_ms', 180))} end)` },
+      { label: 'días sin escribir (tope 60; nunca = máximo)', weight: 40, factor: sql`(case when b.last_in_ms is null then 1.0 else ${clamp(daysSince('last_in_ms', 60))} end)` },
+    ],
+    lifetime_value: [
+      { label: 'gastado hasta hoy', weight: 1, factor: sql`(b.cents / 100.0)` },
+      { label: 'proyección 12 meses (pedidos del último año × ticket medio)', weight: 1, factor: sql`(case when b.n > 0 then b.n365 * (b.cents / 100.0) / b.n else 0.0 end)` },
+    ],
+  };
+}
+
+/** The inputs of every score, one row per client (`b`). */
+function baseQuery(ctx: SqlCtx, where: Sql): Sql {
+  return sql`select u.id as id,
+      coalesce(m.in30, 0) as in30, ${epochMs(ctx, sql`m.last_in`)} as last_in_ms,
+      coalesce(rr.outb, 0) as outb, coalesce(rr.answered, 0) as answered,
+      coalesce(o.n, 0) as n, coalesce(o.cents, 0) as cents, coalesce(o.n365, 0) as n365, ${epochMs(ctx, sql`o.last_order`)} as last_order_ms,
+      ${epochMs(ctx, sql`u.created_at`)} as created_ms
+    from usuarios u
+    left join m on m.cliente_id = u.id
+    left join rr on rr.cliente_id = u.id
+    left join o on o.cliente_id = u.id
+    where ${where}`;
+}
+
+const ctes = (ctx: SqlCtx) => sql`${messageStatsCte(ctx)}, ${responseCte(ctx)}, ${orderStatsCte(ctx)}`;
+const valueOf = (terms: Term[]) => sql`round(cast(${sql.join(terms.map((t) => sql`${sql.raw(String(t.weight))} * ${t.factor}`), sql` + `)} as numeric), 2)`;
+
+/**
+ * Computes all five scores for every client (`user_type = 'client'`) in one statement:
+ * upsert on (cliente_id, score_type), percentile = share of clients with a lower score.
+ * Returns the number of clients scored.
+ */
+export async function computeAllScores(em: EntityManager, ctx: SqlCtx): Promise<number> {
+  const terms = termsOf(ctx);
+  const per = SCORE_TYPES.map((s) => sql`select b.id as id, ${str(s)} as score_type, ${valueOf(terms[s])} as v from b`);
+  const at = ts(ctx, ctx.now);
+  const query = sql`with ${ctes(ctx)},
+    b as materialized (${baseQuery(ctx, sql`u.user_type = 'client'`)}),
+    vals as (${sql.join(per, sql` union all `)}),
+    ranked as (
+      select id, score_type, v,
+        rank() over (partition by score_type order by v) as rk,
+        count(*) over (partition by score_type) as cnt
+      from vals)
+    insert into customer_scores (score_id, cliente_id, score_type, score_value, score_percentile, last_calculated, created_at, updated_at)
+    select ${newUuid(ctx)}, id, score_type, v,
+      case when cnt > 1 then (100 * (rk - 1)) / (cnt - 1) else 100 end,
+      ${at}, ${at}, ${at}
+    from ranked where 1 = 1
+    on conflict (cliente_id, score_type) do update set
+      score_value = excluded.score_value, score_percentile = excluded.score_percentile,
+      last_calculated = excluded.last_calculated, updated_at = excluded.updated_at`;
+  return em.transactional(async (tx) => {
+    // Staff are not scored; a client who became staff loses their old scores.
+    await run(tx, sql`delete from customer_scores where cliente_id in (select id from usuarios where user_type <> 'client')`);
+    const n = await run(tx, query);
+    return Math.round(n / SCORE_TYPES.length);
+  });
+}
+
+export interface ScoreExplanation {
+  score: ScoreType;
+  inputs: Record<string, number | null>;
+  terms: Array<{ label: string; weight: number; factor: number; points: number }>;
+  value: number;
+}
+
+/** One client's inputs and each term's factor, computed by the same SQL as the nightly run. */
+export async function explainScores(em: EntityManager, ctx: SqlCtx, clienteId: number): Promise<ScoreExplanation[]> {
+  const terms = termsOf(ctx);
+  const cols: Sql[] = [];
+  for (const s of SCORE_TYPES) terms[s].forEach((t, i) => cols.push(sql`${t.factor} as ${sql.raw(`${s}_${i}`)}`));
+  const [row] = await rows<Record<string, unknown>>(em, sql`with ${ctes(ctx)}, b as (${baseQuery(ctx, sql`u.id = ${int(clienteId)}`)})
+    select b.*, ${sql.join(cols, sql`, `)} from b`);
+  if (!row) return [];
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const daysSince = (ms: unknown) => (ms === null || ms === undefined ? null : Math.floor((ctx.now.getTime() - Number(ms)) / DAY_MS));
+  const inputs = {
+    mensajes_30d: n(row.in30), dias_desde_ultimo_mensaje: daysSince(row.last_in_ms), enviados_90d: n(row.outb), respondidos_90d: n(row.answered),
+    pedidos: n(row.n), pedidos_12m: n(row.n365), gastado: n(row.cents) === null ? null : Number(row.cents) / 100,
+    dias_desde_ultimo_pedido: daysSince(row.last_order_ms), dias_como_cliente: daysSince(row.created_ms),
+  };
+  return SCORE_TYPES.map((s) => {
+    const ts = terms[s].map((t, i) => {
+      const factor = Number(row[`${s}_${i}`] ?? 0);
+      return { label: t.label, weight: t.weight, factor, points: Math.round(t.weight * factor * 100) / 100 };
+    });
+    return { score: s, inputs, terms: ts, value: Math.round(ts.reduce((a, t) => a + t.weight * t.factor, 0) * 100) / 100 };
+  });
+}
