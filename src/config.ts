@@ -71,6 +71,10 @@ const schema = z.object({
   META_ACCESS_TOKEN: z.string().min(1).optional(),
   META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'expected the numeric phone number id from Meta').optional(),
   META_WABA_ID: z.string().regex(/^\d+$/, 'expected the numeric WhatsApp Business Account id').optional(),
+  /** Meta app id: media header examples go through its Resumable Upload API (/{app-id}/uploads). */
+  META_APP_ID: z.string().regex(/^\d+$/, 'expected the numeric Meta app id').optional(),
+  /** When message templates are re-read from Meta (status, verdict, category, new templates). */
+  TEMPLATE_SYNC_CRON: cronExpr.default('0 */6 * * *'),
   META_GRAPH_URL: z.url({ message: 'expected an http(s) URL' }).default('https://graph.facebook.com/v21.0'),
   PAIRING_PHONE: z
     .string()

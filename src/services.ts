@@ -19,6 +19,7 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
+import { createTemplatesService, type TemplatesService } from './modules/templates/templates.service.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -83,6 +84,8 @@ export interface Services {
   outbound: OutboundService;
   /** What the customer flows may do: opt-out/in, latest orders (messaging). */
   customers: CustomerService;
+  /** Meta message templates: authoring, versions, approval sync, sending, usage (templates). */
+  templates: TemplatesService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -99,7 +102,15 @@ export function createServices(deps: ServiceDeps): Services {
     deps,
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
-    meta: createMetaService(deps, { metrics, sink: () => services.ingest }),
+    meta: createMetaService(deps, { metrics, sink: () => services.ingest, onTemplateStatus: () => (applied) => services.templates.statusChanged(applied) }),
+    templates: createTemplatesService({
+      ...deps,
+      audit: () => services.audit,
+      send: (to, reply, opts) => services.outbound.send(to, reply, opts),
+      platform: () => services.transport?.platform ?? null,
+      uploadMedia: (bytes, mime, name) => services.meta.graph.uploadMedia(bytes, mime, name),
+      reapplyPending: (ids) => services.meta.reapplyPendingStatuses(ids),
+    }),
     transport: null,
     jobRegistrations: [],
     setTransport(t) {
@@ -113,5 +124,7 @@ export function createServices(deps: ServiceDeps): Services {
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
   services.commands = createCommandRouter({ services, registry });
+  // Until src/jobs/index.ts exists, module jobs register here (the boot runs them after the transport).
+  services.jobRegistrations.push((scheduler) => services.templates.registerJobs(scheduler));
   return services;
 }

@@ -32,6 +32,7 @@ import { TemplateButton } from '../modules/templates/template-button.entity.ts';
 import { TemplateVariable } from '../modules/templates/template-variable.entity.ts';
 import { TemplateUsageLog } from '../modules/templates/template-usage-log.entity.ts';
 import { TemplateVersion } from '../modules/templates/template-version.entity.ts';
+import { TemplateSyncState } from '../modules/templates/template-sync-state.entity.ts';
 // Segmentation
 import { SegmentationRule } from '../modules/segments/segmentation-rule.entity.ts';
 import { CustomerSegment } from '../modules/segments/customer-segment.entity.ts';
@@ -42,7 +43,7 @@ import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (34 tables). */
+/** The explicit entity list: every table MarIADono owns (35 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -50,7 +51,7 @@ export const entities = [
   ClientFileStorage, ClientConversationArchive,
   WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
-  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
+  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
   WebhookInbox, MetaPendingStatus,
 ];
