@@ -6,6 +6,7 @@ import { auditoriaCommand } from './auditoria.command.ts';
 import { confirmarCommand } from './confirmar.command.ts';
 import { cancelarCommand } from './cancelar.command.ts';
 import { seguridadCommand } from './seguridad.command.ts';
+import { plantillaCommand } from './plantilla.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -17,6 +18,7 @@ export const commandDefs: readonly CommandDef[] = [
   usuarioCommand,
   auditoriaCommand,
   seguridadCommand,
+  plantillaCommand,
   confirmarCommand,
   cancelarCommand,
 ];
