@@ -19,7 +19,7 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
-import { createTemplatesService, type TemplatesService } from './modules/templates/templates.service.ts';
+import { createTemplatesService, type TemplatesService, type TemplatesServiceDeps } from './modules/templates/templates.service.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -88,6 +88,18 @@ export interface Services {
   templates: TemplatesService;
 }
 
+/** What the templates module takes from the others, late-bound (tests rebuild it with a fast Graph client). */
+export function templatesDepsOf(services: Services): TemplatesServiceDeps {
+  return {
+    ...services.deps,
+    audit: () => services.audit,
+    send: (to, reply, opts) => services.outbound.send(to, reply, opts),
+    platform: () => services.transport?.platform ?? null,
+    uploadMedia: (bytes, mime, name) => services.meta.graph.uploadMedia(bytes, mime, name),
+    reapplyPending: (ids) => services.meta.reapplyPendingStatuses(ids),
+  };
+}
+
 export function createServices(deps: ServiceDeps): Services {
   const started = deps.clock.now().toISOString();
   const metrics = createMetricsRegistry();
@@ -103,14 +115,7 @@ export function createServices(deps: ServiceDeps): Services {
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
     meta: createMetaService(deps, { metrics, sink: () => services.ingest, onTemplateStatus: () => (applied) => services.templates.statusChanged(applied) }),
-    templates: createTemplatesService({
-      ...deps,
-      audit: () => services.audit,
-      send: (to, reply, opts) => services.outbound.send(to, reply, opts),
-      platform: () => services.transport?.platform ?? null,
-      uploadMedia: (bytes, mime, name) => services.meta.graph.uploadMedia(bytes, mime, name),
-      reapplyPending: (ids) => services.meta.reapplyPendingStatuses(ids),
-    }),
+    templates: null as unknown as TemplatesService,
     transport: null,
     jobRegistrations: [],
     setTransport(t) {
@@ -120,6 +125,7 @@ export function createServices(deps: ServiceDeps): Services {
       return services.transport?.state() ?? { status: 'disabled', since: started, reconnects: 0 };
     },
   };
+  services.templates = createTemplatesService(templatesDepsOf(services));
   services.audit = createAuditService(deps);
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });

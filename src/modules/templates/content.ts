@@ -91,7 +91,7 @@ export function mergeContent(prev: TemplateContent, input: ContentInput, headerM
   const headerIn = headerType === 'text' ? (input.header !== undefined ? input.header : prev.headerType === 'text' ? prev.header : null) : null;
   const header = headerIn ? numberVariables(headerIn, known('header')) : null;
   const body = numberVariables(input.body ?? prev.body, known('body'));
-  const buttons = (input.buttons ?? prev.buttons).map((b, i) => {
+  const buttons = buttonsAfter(prev.buttons, input).map((b, i) => {
     if (b.type !== 'visit_website' || !b.value) return { b, names: undefined };
     const n = numberVariables(b.value, known(`button.${i}`));
     return { b: { ...b, value: n.text }, names: n.names };
@@ -116,6 +116,18 @@ export function mergeContent(prev: TemplateContent, input: ContentInput, headerM
     buttons: buttons.map((x) => x.b),
     variables,
   };
+}
+
+/** The button list after an edit: a whole new list (`botones=ninguno` → none), or slot edits (`boton2=…`, `boton3=ninguno`). */
+function buttonsAfter(prev: TemplateContent['buttons'], input: ContentInput): TemplateContent['buttons'] {
+  if (input.buttons) return input.buttons;
+  if (!input.buttonSlots) return prev;
+  const slots: Array<TemplateContent['buttons'][number] | null> = [...prev];
+  for (const [n, spec] of input.buttonSlots) {
+    while (slots.length < n) slots.push(null);
+    slots[n - 1] = spec;
+  }
+  return slots.filter((b) => b !== null);
 }
 
 export const EMPTY_CONTENT: TemplateContent = { headerType: 'none', header: null, body: '', footer: null, buttons: [], variables: [] };

@@ -20,7 +20,10 @@ export interface ContentInput {
   /** A path under STORAGE_DIR, an http(s) URL, or `ultimo` (the last file the caller sent in chat). */
   headerFile?: string;
   footer?: string | null;
+  /** The whole button list (replaces the current one). */
   buttons?: TemplateButtonSpec[];
+  /** `botonN=` typed in chat: sets (or with `ninguno` removes) button N, keeping the others. */
+  buttonSlots?: Array<[number, TemplateButtonSpec | null]>;
   category?: string;
   language?: string;
   /** By key: `1`, a variable name, `encabezado`, `boton1` … */
@@ -72,7 +75,10 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
     const value = raw;
     const btn = /^boton(\d{0,2})$/.exec(key);
     const meta = META_KEY.exec(key);
-    if (btn) {
+    if (key === 'botones') {
+      if (!/^(ninguno|none)$/i.test(value.trim())) throw new ValidationError(t('admin.args.invalid', { name: 'botones', detail: 'usa botones=ninguno para quitarlos todos, o botonN=tipo:texto[:valor]' }));
+      out.buttons = [];
+    } else if (btn) {
       const n = btn[1] ? Number(btn[1]) : 1;
       buttons.push([n, /^(ninguno|none|)$/i.test(value.trim()) ? null : parseButton(value)]);
     } else if (CONTENT_KEYS.has(key)) {
@@ -100,8 +106,6 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
     } else unknown.push(key);
   }
   if (unknown.length) throw new ValidationError(t('admin.args.unknown_option', { keys: unknown.join(', ').slice(0, 80) }));
-  if (buttons.length) {
-    out.buttons = buttons.sort((a, b) => a[0] - b[0]).flatMap(([, b]) => (b ? [b] : []));
-  }
+  if (buttons.length) out.buttonSlots = buttons.sort((a, b) => a[0] - b[0]);
   return out;
 }

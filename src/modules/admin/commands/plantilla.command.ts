@@ -102,7 +102,7 @@ export const plantillaCommand = defineCommand({
     }),
     defineSubcommand({
       name: 'enviar-aprobacion',
-      aliases: ['enviar-aprobación', 'aprobacion', 'submit'],
+      aliases: ['aprobacion', 'submit'],
       description: 'Envía la plantilla a Meta para su aprobación',
       permission: 'templates.manage',
       params: ['nombre'],
