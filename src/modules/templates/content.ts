@@ -18,6 +18,9 @@ export function headerTypeOf(tpl: Pick<IMessageTemplate, 'headerType' | 'headerC
   return tpl.headerType === 'text' && !tpl.headerContent ? 'none' : tpl.headerType;
 }
 
+/** Header, then body, then buttons in order: the order Meta's components (and people) read them. */
+const scopeRank = (scope: string) => (scope === 'header' ? -1 : scope === 'body' ? 0 : 1 + Number(scope.split('.')[1]));
+
 export async function loadContent(em: EntityManager, tpl: IMessageTemplate): Promise<TemplateContent> {
   const [buttons, vars] = await Promise.all([
     em.find(TemplateButton, { template: tpl.templateId } as never, { orderBy: { buttonOrder: 'asc' } }),
@@ -29,7 +32,7 @@ export async function loadContent(em: EntityManager, tpl: IMessageTemplate): Pro
       return at ? { ...at, name: v.variableName ?? null, type: v.variableType, required: v.isRequired, example: v.exampleValue ?? null } : null;
     })
     .filter((v) => v !== null)
-    .sort((a, b) => a.scope.localeCompare(b.scope) || a.position - b.position);
+    .sort((a, b) => scopeRank(a.scope) - scopeRank(b.scope) || a.position - b.position);
   return {
     headerType: headerTypeOf(tpl),
     header: tpl.headerContent ?? null,

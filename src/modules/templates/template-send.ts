@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
@@ -104,7 +105,7 @@ export async function usageStats(em: EntityManager, templateId: string, from: Da
   const where = { template: templateId, usageTimestamp: { $gte: from, $lt: to } };
   const rows = (await em
     .createQueryBuilder(TemplateUsageLog, 'u')
-    .select(['u.status', 'count(*) as n' as never])
+    .select(['u.status', raw('count(*) as n')] as never)
     .where(where as never)
     .groupBy('u.status')
     .execute('all', false)) as unknown as Array<{ status: string; n: number | string }>;

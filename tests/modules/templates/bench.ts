@@ -23,7 +23,8 @@ export interface TemplateBench {
   say(phone: string, text: string): Promise<string>;
   /** Texts the bot sent to `phone` since `from` (an index into h.sent). */
   sentTo(phone: string, from?: number): string[];
-  useCloudApi(): void;
+  /** Runs `fn` with the Cloud API transport (against the mock), then puts Baileys back. */
+  withCloudApi<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -56,8 +57,14 @@ export async function makeTemplateBench(): Promise<TemplateBench> {
     sentTo(phone, from = 0) {
       return texts(h.sent.slice(from).filter((r) => r.to.startsWith(phone)));
     },
-    useCloudApi() {
+    async withCloudApi(fn) {
+      const baileys = h.services.transport;
       h.services.setTransport(createMetaTransport(h.services.meta.graph));
+      try {
+        return await fn();
+      } finally {
+        h.services.setTransport(baileys);
+      }
     },
     async close() {
       await h.cleanup();
