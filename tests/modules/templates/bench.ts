@@ -1,4 +1,5 @@
 import { withEm } from '../../../src/db/orm.ts';
+import type { DbKind } from '../../../src/config.ts';
 import { templatesDepsOf } from '../../../src/services.ts';
 import { grantRole } from '../../../src/modules/identity/identity.service.ts';
 import { createTemplatesService } from '../../../src/modules/templates/templates.service.ts';
@@ -28,9 +29,9 @@ export interface TemplateBench {
   close(): Promise<void>;
 }
 
-export async function makeTemplateBench(): Promise<TemplateBench> {
+export async function makeTemplateBench(kind: DbKind = 'sqlite'): Promise<TemplateBench> {
   const mock = await startMockGraph();
-  const h = await createTestHarness('sqlite', {
+  const h = await createTestHarness(kind, {
     env: { META_ACCESS_TOKEN: mock.token, META_WABA_ID: WABA, META_APP_ID: '777', META_PHONE_NUMBER_ID: '111', META_GRAPH_URL: mock.baseUrl, ADMIN_PHONES: `${TEAM.superAdmin},${TEAM.superAdmin2}` },
   });
   await withEm(h.orm, async (em) => {
