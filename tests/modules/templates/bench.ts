@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { withEm } from '../../../src/db/orm.ts';
 import type { DbKind } from '../../../src/config.ts';
 import { templatesDepsOf } from '../../../src/services.ts';
@@ -32,6 +33,8 @@ export interface TemplateBench {
 export async function makeTemplateBench(kind: DbKind = 'sqlite'): Promise<TemplateBench> {
   const mock = await startMockGraph();
   const h = await createTestHarness(kind, {
+    // Replay media (`mediaFile`) comes from the shared fixtures.
+    baseDir: resolve(import.meta.dirname, '../../fixtures/replay'),
     env: { META_ACCESS_TOKEN: mock.token, META_WABA_ID: WABA, META_APP_ID: '777', META_PHONE_NUMBER_ID: '111', META_GRAPH_URL: mock.baseUrl, ADMIN_PHONES: `${TEAM.superAdmin},${TEAM.superAdmin2}` },
   });
   await withEm(h.orm, async (em) => {

@@ -6,6 +6,7 @@ import { MessageTemplate } from '../../../src/modules/templates/message-template
 import { TemplateUsageLog } from '../../../src/modules/templates/template-usage-log.entity.ts';
 import { ConversationLog } from '../../../src/modules/messaging/conversation-log.entity.ts';
 import { envelope, statusUpdate } from '../../helpers/meta.ts';
+import { upsert, wa } from '../../helpers/replay.ts';
 import { makeTemplateBench, TEAM, type TemplateBench } from './bench.ts';
 import { pgAvailable } from '../../helpers/db.ts';
 import type { DbKind } from '../../../src/config.ts';
@@ -116,6 +117,15 @@ describe.each(kinds)('templates on %s', (kind) => {
   });
 
   describe('media headers', () => {
+    it('takes the last file the admin sent in this chat (encabezado_archivo=ultimo)', async () => {
+      expect(await b.say(TEAM.superAdmin, '/plantilla crear foto_x categoria=marketing encabezado_tipo=imagen encabezado_archivo=ultimo cuerpo="Mira esto hoy."')).toContain('No has enviado ningún archivo');
+      await b.h.feed(upsert([wa({ phone: TEAM.manager, id: 'IMG-TPL-1', mediaFile: 'pixel.png', message: { imageMessage: { mimetype: 'image/png' } } })]));
+      await b.h.idle();
+      expect(await b.say(TEAM.manager, '/plantilla crear foto_oferta categoria=marketing encabezado_tipo=imagen encabezado_archivo=ultimo cuerpo="Mira la foto de la oferta de hoy."')).toContain('creada');
+      const row = await withEm(b.h.orm, (em) => em.findOne(MessageTemplate, { templateName: 'foto_oferta' }));
+      expect(row).toMatchObject({ headerType: 'image', headerContent: expect.stringMatching(/^clients\/client_\d+\/media\/images\/[0-9a-f]{64}\.png$/) });
+    });
+
     it('uploads the example file with the resumable upload on submit, and sends it by media id', async () => {
       const dir = join(b.h.config.STORAGE_DIR, 'plantillas');
       mkdirSync(dir, { recursive: true });
