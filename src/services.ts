@@ -105,7 +105,14 @@ export function createServices(deps: ServiceDeps): Services {
   const metrics = createMetricsRegistry();
   const media = createMediaService({ ...deps, metrics });
   const registry = createRegistry(commandDefs);
-  const ingest = createIngestService({ ...deps, media, metrics, storableBody: (body) => redactCommandText(registry, body) });
+  const ingest = createIngestService({
+    ...deps,
+    media,
+    metrics,
+    storableBody: (body) => redactCommandText(registry, body),
+    // Baileys receipts move per-send rows of other modules (template usage).
+    receiptHandlers: () => (services.templates ? [services.templates.applyReceipt] : []),
+  });
   const services: Services = {
     media,
     ingest,

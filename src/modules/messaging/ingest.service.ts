@@ -50,6 +50,11 @@ export interface IngestDeps {
   retryDelaysMs?: number[];
   /** Redacts secrets from admin command text before it is logged (see WriteContext). */
   storableBody?: (body: string) => string;
+  /**
+   * Modules with their own per-send rows (template usage …) move them on Baileys receipts here;
+   * Cloud API receipts reach them through the webhook processor's fan-out. Resolved per receipt.
+   */
+  receiptHandlers?(): ReadonlyArray<(em: EntityManager, receipt: ReceiptUpdated) => Promise<unknown>>;
 }
 
 type Listener = (event: DomainEvent) => void | Promise<void>;
@@ -111,6 +116,7 @@ export function createIngestService(deps: IngestDeps) {
       switch (event.type) {
         case 'receipt':
           if (!(await applyReceipt(em, event)) && !(await messageLogged(em, event.messageId))) stashReceipt(event);
+          if (event.platform !== 'meta_cloud') for (const handle of deps.receiptHandlers?.() ?? []) await handle(em, event);
           return;
         case 'group.upsert':
           return applyGroupUpsert(em, event);

@@ -13,6 +13,7 @@ import { createTemplatesCore, templateNotFound, type Actor } from './template-co
 import { createTemplateGraph, type TemplateGraph } from './template-graph.ts';
 import { sendTemplate, usageStats, type SendTemplateInput } from './template-send.ts';
 import { createTemplateSync } from './template-sync.ts';
+import { applyUsageReceipt } from './usage-receipts.ts';
 import type { ContentInput } from './options.ts';
 
 export type { Actor } from './template-core.ts';
@@ -87,6 +88,8 @@ export function createTemplatesService(deps: TemplatesServiceDeps) {
     graph,
     invalidate,
     cacheSize: () => cache.size,
+    /** Receipt handler for the delivery-tracking path (ingest registers it for Baileys receipts). */
+    applyReceipt: applyUsageReceipt,
 
     async list(em: EntityManager, f: TemplateFilter = {}): Promise<{ items: IMessageTemplate[]; total: number }> {
       const where: Record<string, unknown> = {};

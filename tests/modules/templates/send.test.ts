@@ -44,6 +44,20 @@ describe.each(kinds)('templates on %s', (kind) => {
       expect((row!.cliente as { phoneNumber: string }).phoneNumber).toBe(CLIENT);
     });
 
+    it('Baileys receipts move the usage row forward only (sent → delivered → read)', async () => {
+      const sent = b.h.sent.filter((r) => r.to.startsWith(CLIENT)).at(-1)!;
+      const update = (s: number) => b.h.feed({ type: 'messages.update', data: [{ key: { remoteJid: sent.to, fromMe: true, id: sent.messageId }, update: { status: s } }] });
+      const status = async () => (await usage()).find((u) => u.messageId === sent.messageId)!.status;
+      await update(3);
+      expect(await status()).toBe('delivered');
+      await update(4);
+      expect(await status()).toBe('read');
+      await update(3);
+      expect(await status()).toBe('read');
+      // Back to `sent` for the usage figures below (they count this send as sent only).
+      await withEm(b.h.orm, (em) => em.nativeUpdate(TemplateUsageLog, { messageId: sent.messageId } as never, { status: 'sent' } as never));
+    });
+
     it('never sends a cached old text after an edit', async () => {
       await b.say(TEAM.manager, `/plantilla probar pedido_listo +${CLIENT} nombre=Luis pedido=P-9 encabezado=P-9 boton2=P-9`);
       await b.say(TEAM.manager, '/plantilla editar pedido_listo pie="Tienda Centro" motivo="nueva tienda"');
