@@ -56,9 +56,11 @@ export function createAlerts(deps: { orm: Orm; logger: Logger; now(): Date; noti
       markerMayExist = true;
       if (!first) return false;
       const phones = await withEm(deps.orm, superAdminPhones);
-      log.warn({ recipients: phones.length }, 'Meta access token expired: super_admins alerted');
-      await tell(phones, t('templates.alert.token'));
-      return true;
+      const sent = await tell(phones, t('templates.alert.token'));
+      log.warn({ recipients: phones.length, sent }, 'Meta access token expired: super_admins alerted');
+      // Nobody could be told (no transport right now): drop the marker so the next failure tries again.
+      if (!sent && phones.length) await withEm(deps.orm, (em) => em.nativeDelete(TemplateSyncState, { stateKey: TOKEN_KEY } as never));
+      return sent > 0;
     },
     /** A Graph API call worked: the token is fine again, so a later expiry must alert again. */
     async tokenWorks(): Promise<void> {

@@ -49,6 +49,26 @@ const MEDIA_TYPES: Record<string, string[]> = {
 };
 const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.mp4': 'video/mp4', '.pdf': 'application/pdf' };
 
+/**
+ * A media header given as a URL is downloaded on submission (Meta wants the bytes): only https,
+ * no redirects, and never a loopback, private or link-local address written in the URL, so staff
+ * cannot make the server fetch internal services. (Names resolving to private addresses are not
+ * caught: the setting is for templates.manage holders only.)
+ */
+export function assertPublicUrl(ref: string): void {
+  let url: URL;
+  try {
+    url = new URL(ref);
+  } catch {
+    throw new ValidationError(t('templates.media_path', { path: ref.slice(0, 80) }), undefined, 'TEMPLATE_MEDIA');
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const privateHost =
+    host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || /^(127\.|10\.|0\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) ||
+    (host.includes(':') && (host === '::1' || /^(f[cd]|fe80)/.test(host)));
+  if (url.protocol !== 'https:' || privateHost) throw new ValidationError(t('templates.media_url', { url: ref.slice(0, 80) }), undefined, 'TEMPLATE_MEDIA');
+}
+
 export function templateNotFound(name: string) {
   return new NotFoundError(t('templates.not_found', { name: name.slice(0, 60) }), 'TEMPLATE_NOT_FOUND');
 }
@@ -85,7 +105,10 @@ export function createTemplatesCore(deps: CoreDeps) {
   /** `ultimo`, a path under STORAGE_DIR or an http(s) URL → what header_content keeps. */
   async function resolveHeaderFile(em: EntityManager, actor: Actor, spec: string | undefined, headerType: string): Promise<string | null> {
     if (!spec) return null;
-    if (/^https?:\/\//i.test(spec)) return spec;
+    if (/^https?:\/\//i.test(spec)) {
+      assertPublicUrl(spec);
+      return spec;
+    }
     let rel = spec;
     if (spec.trim().toLowerCase() === 'ultimo') {
       const file = actor.userId
@@ -104,7 +127,8 @@ export function createTemplatesCore(deps: CoreDeps) {
 
   async function readHeaderBytes(ref: string): Promise<{ bytes: Buffer; mime: string; fileName: string }> {
     if (/^https?:\/\//i.test(ref)) {
-      const res = await axios.get<ArrayBuffer>(ref, { responseType: 'arraybuffer', maxContentLength: config.MEDIA_MAX_BYTES, timeout: 20_000, maxRedirects: 3 });
+      assertPublicUrl(ref);
+      const res = await axios.get<ArrayBuffer>(ref, { responseType: 'arraybuffer', maxContentLength: config.MEDIA_MAX_BYTES, timeout: 20_000, maxRedirects: 0 });
       const mime = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!;
       return { bytes: Buffer.from(res.data), mime, fileName: basename(new URL(ref).pathname) || 'ejemplo' };
     }

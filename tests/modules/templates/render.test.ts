@@ -6,6 +6,7 @@ import { fromMetaComponents, toMetaComponents } from '../../../src/modules/templ
 import { diffVersions } from '../../../src/modules/templates/diff.ts';
 import { fromMetaCategory, toMetaCategory } from '../../../src/modules/templates/category.ts';
 import { classifyMetaError } from '../../../src/modules/templates/meta-errors.ts';
+import { assertPublicUrl } from '../../../src/modules/templates/template-core.ts';
 
 const content = (options: Record<string, string>, media: string | null = null) => mergeContent(EMPTY_CONTENT, contentFromOptions(options), media);
 
@@ -116,5 +117,15 @@ describe('Meta error codes', () => {
     expect(classifyMetaError(404, { code: 100 })).toMatchObject({ kind: 'not_found' });
     expect(classifyMetaError(400, { code: 132015 })).toMatchObject({ kind: 'paused' });
     expect(classifyMetaError(403, { code: 200 })).toMatchObject({ kind: 'permission' });
+  });
+});
+
+describe('media header URLs', () => {
+  it('only https URLs to public hosts are fetched', () => {
+    expect(() => assertPublicUrl('https://cdn.tienda.es/oferta.jpg')).not.toThrow();
+    expect(() => assertPublicUrl('https://fdtienda.es/a.jpg')).not.toThrow();
+    for (const bad of ['http://cdn.tienda.es/a.jpg', 'https://localhost/a.jpg', 'https://127.0.0.1:8080/a.jpg', 'https://10.1.2.3/a.jpg', 'https://192.168.1.5/a.jpg', 'https://169.254.169.254/latest', 'https://[::1]/a.jpg', 'https://[fd00::1]/a.jpg']) {
+      expect(() => assertPublicUrl(bad), bad).toThrow(/debe ser https y pública/);
+    }
   });
 });

@@ -124,6 +124,22 @@ describe('expired token', () => {
     b.mock.rotateToken(b.mock.token);
   });
 
+  it('keeps trying to alert when nobody could be told (no transport at the time)', async () => {
+    const baileys = b.h.services.transport;
+    await b.h.services.templates.sync(b.h.orm.em.fork() as never, null); // works: no marker
+    b.mock.rotateToken('caducado-otra-vez');
+    b.h.services.setTransport(null);
+    await b.h.services.templates.sync(b.h.orm.em.fork() as never, null).catch(() => undefined);
+    expect(await withEm(b.h.orm, (em) => em.count(TemplateSyncState, {}))).toBe(0);
+    b.h.services.setTransport(baileys);
+    const from = b.h.sent.length;
+    await b.h.services.templates.sync(b.h.orm.em.fork() as never, null).catch(() => undefined);
+    await b.h.idle();
+    expect(b.sentTo(TEAM.superAdmin, from).filter((x) => x.includes('META_ACCESS_TOKEN'))).toHaveLength(1);
+    b.mock.rotateToken(b.mock.token);
+    await b.h.services.templates.sync(b.h.orm.em.fork() as never, null);
+  });
+
   it('retries Meta throttling during a sync, then answers', async () => {
     b.sleeps.length = 0;
     b.mock.failWith('/v21.0/555/message_templates', 400, { message: '(#130429) Rate limit hit', code: 130429, type: 'OAuthException' }, 2);
