@@ -52,6 +52,12 @@ describe('/plantilla crear, ver, lista', () => {
     expect(await b.say(TEAM.manager, '/plantilla ver no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
     expect(await b.say(TEAM.manager, '/plantilla lista raras')).toContain('«estado» no es válido');
     expect(await b.say(TEAM.manager, '/plantilla crear "sin cerrar')).toContain('comillas sin cerrar');
+    expect(await b.say(TEAM.manager, '/plantilla ver')).toContain('Falta el argumento «nombre»');
+    expect(await b.say(TEAM.manager, '/plantilla historial no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
+    expect(await b.say(TEAM.manager, '/plantilla uso no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" tipo1=moneda')).toContain('Regla «tipo de variable»');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=gif')).toContain('«encabezado_tipo» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla volar')).toContain('No conozco «volar» como opción de /plantilla');
     expect(await withEm(b.h.orm, (em) => em.count(MessageTemplate, {}))).toBe(1);
   });
 
