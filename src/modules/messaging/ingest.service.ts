@@ -115,8 +115,10 @@ export function createIngestService(deps: IngestDeps) {
     await transactional(async (em) => {
       switch (event.type) {
         case 'receipt':
-          if (!(await applyReceipt(em, event)) && !(await messageLogged(em, event.messageId))) stashReceipt(event);
-          if (event.platform !== 'meta_cloud') for (const handle of deps.receiptHandlers?.() ?? []) await handle(em, event);
+          if (await applyReceipt(em, event)) {
+            // Only a receipt that moved our outbound row can move the rows other modules keep for it.
+            if (event.platform !== 'meta_cloud') for (const handle of deps.receiptHandlers?.() ?? []) await handle(em, event);
+          } else if (!(await messageLogged(em, event.messageId))) stashReceipt(event);
           return;
         case 'group.upsert':
           return applyGroupUpsert(em, event);
