@@ -6,6 +6,7 @@ import { parsePlaceholder, placeholderOf, type HeaderType, type TemplateContent,
 import type { ContentInput } from './options.ts';
 import { collectVariables, numberVariables } from './variables.ts';
 import type { VersionSnapshot } from './diff.ts';
+import type { ITemplateVersion } from './template-version.entity.ts';
 
 /** Rows ↔ content: loading a template's buttons and variables, writing them back, merging edits. */
 
@@ -134,3 +135,16 @@ function buttonsAfter(prev: TemplateContent['buttons'], input: ContentInput): Te
 }
 
 export const EMPTY_CONTENT: TemplateContent = { headerType: 'none', header: null, body: '', footer: null, buttons: [], variables: [] };
+
+/** A template_versions row → its content (rows from before `snapshot` existed fall back to the text columns). */
+export function snapshotFromVersion(v: ITemplateVersion): VersionSnapshot {
+  const s = (v.snapshot ?? {}) as Partial<VersionSnapshot>;
+  return {
+    headerType: s.headerType ?? (v.headerContent ? 'text' : 'none'),
+    header: s.header ?? v.headerContent ?? null,
+    body: s.body ?? v.bodyText ?? '',
+    footer: s.footer ?? v.footerText ?? null,
+    buttons: s.buttons ?? [],
+    ...(s && 'variables' in s ? { variables: (s as { variables: unknown }).variables } : {}),
+  } as VersionSnapshot;
+}

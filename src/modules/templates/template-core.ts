@@ -1,19 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import axios from 'axios';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { ServiceDeps, AuditEntry } from '../../services.ts';
 import { withEm } from '../../db/orm.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { ClientFileStorage } from '../files/client-file-storage.entity.ts';
-import { openInsideStorage, PathOutsideStorage } from '../files/file-access.service.ts';
 import { Usuario } from '../identity/usuario.entity.ts';
 import { MessageTemplate, type IMessageTemplate } from './message-template.entity.ts';
-import { TemplateVersion, type ITemplateVersion } from './template-version.entity.ts';
+import { TemplateVersion } from './template-version.entity.ts';
 import { parseCategory, toMetaCategory, type PrdCategory } from './category.ts';
 import { toMetaComponents } from './components.ts';
-import { applyContentToRow, EMPTY_CONTENT, findByName, loadContent, mergeContent, snapshotOf, writeChildren } from './content.ts';
+import { applyContentToRow, EMPTY_CONTENT, findByName, loadContent, mergeContent, snapshotFromVersion, snapshotOf, writeChildren } from './content.ts';
 import { diffVersions, sameContent, type VersionSnapshot } from './diff.ts';
 import { MetaTemplateError } from './meta-errors.ts';
 import type { TemplateContent } from './model.ts';
@@ -21,6 +16,7 @@ import type { ContentInput } from './options.ts';
 import type { TemplateGraph } from './template-graph.ts';
 import { validateTemplate } from './validate.ts';
 import type { Alerts } from './alerts.ts';
+import { createHeaderMedia } from './media-header.ts';
 
 /**
  * The templates module's core: authoring with Meta's rules, versions (every change to header,
@@ -42,33 +38,6 @@ export interface CoreDeps extends ServiceDeps {
   invalidate(): void;
 }
 
-const MEDIA_TYPES: Record<string, string[]> = {
-  image: ['.jpg', '.jpeg', '.png'],
-  video: ['.mp4'],
-  document: ['.pdf'],
-};
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.mp4': 'video/mp4', '.pdf': 'application/pdf' };
-
-/**
- * A media header given as a URL is downloaded on submission (Meta wants the bytes): only https,
- * no redirects, and never a loopback, private or link-local address written in the URL, so staff
- * cannot make the server fetch internal services. (Names resolving to private addresses are not
- * caught: the setting is for templates.manage holders only.)
- */
-export function assertPublicUrl(ref: string): void {
-  let url: URL;
-  try {
-    url = new URL(ref);
-  } catch {
-    throw new ValidationError(t('templates.media_path', { path: ref.slice(0, 80) }), undefined, 'TEMPLATE_MEDIA');
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const privateHost =
-    host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || /^(127\.|10\.|0\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) ||
-    (host.includes(':') && (host === '::1' || /^(f[cd]|fe80)/.test(host)));
-  if (url.protocol !== 'https:' || privateHost) throw new ValidationError(t('templates.media_url', { url: ref.slice(0, 80) }), undefined, 'TEMPLATE_MEDIA');
-}
-
 export function templateNotFound(name: string) {
   return new NotFoundError(t('templates.not_found', { name: name.slice(0, 60) }), 'TEMPLATE_NOT_FOUND');
 }
@@ -82,8 +51,6 @@ function invalid(violations: ReturnType<typeof validateTemplate>) {
 }
 
 export function createTemplatesCore(deps: CoreDeps) {
-  const { config } = deps;
-
   /** Graph API calls: an expired token alerts once; a working call clears that marker. */
   async function meta<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -102,51 +69,9 @@ export function createTemplatesCore(deps: CoreDeps) {
     return tpl;
   }
 
-  /** `ultimo`, a path under STORAGE_DIR or an http(s) URL → what header_content keeps. */
-  async function resolveHeaderFile(em: EntityManager, actor: Actor, spec: string | undefined, headerType: string): Promise<string | null> {
-    if (!spec) return null;
-    if (/^https?:\/\//i.test(spec)) {
-      assertPublicUrl(spec);
-      return spec;
-    }
-    let rel = spec;
-    if (spec.trim().toLowerCase() === 'ultimo') {
-      const file = actor.userId
-        ? await em.findOne(ClientFileStorage, { cliente: actor.userId, downloadStatus: 'ok' } as never, { orderBy: { uploadTimestamp: 'desc', fileId: 'desc' } as never })
-        : null;
-      if (!file) throw new ValidationError(t('templates.media_none'), undefined, 'TEMPLATE_MEDIA');
-      rel = file.filePath;
-    }
-    const allowed = MEDIA_TYPES[headerType] ?? [];
-    if (!allowed.includes(extname(rel).toLowerCase())) {
-      throw new ValidationError(t('templates.media_type', { path: basename(rel), type: headerType, allowed: allowed.join(', ') || '—' }), undefined, 'TEMPLATE_MEDIA');
-    }
-    await readHeaderBytes(rel); // exists and stays inside STORAGE_DIR
-    return rel;
-  }
-
-  async function readHeaderBytes(ref: string): Promise<{ bytes: Buffer; mime: string; fileName: string }> {
-    if (/^https?:\/\//i.test(ref)) {
-      assertPublicUrl(ref);
-      const res = await axios.get<ArrayBuffer>(ref, { responseType: 'arraybuffer', maxContentLength: config.MEDIA_MAX_BYTES, timeout: 20_000, maxRedirects: 0 });
-      const mime = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!;
-      return { bytes: Buffer.from(res.data), mime, fileName: basename(new URL(ref).pathname) || 'ejemplo' };
-    }
-    let file;
-    try {
-      file = await openInsideStorage(config.STORAGE_DIR, ref);
-    } catch (err) {
-      if (err instanceof PathOutsideStorage) throw new ValidationError(t('templates.media_path', { path: ref.slice(0, 80) }), undefined, 'TEMPLATE_MEDIA');
-      throw err;
-    }
-    if (!file) throw new ValidationError(t('templates.media_path', { path: ref.slice(0, 80) }), undefined, 'TEMPLATE_MEDIA');
-    try {
-      const bytes = await readFile(file.handle);
-      return { bytes, mime: MIME[extname(ref).toLowerCase()] ?? 'application/octet-stream', fileName: basename(ref) };
-    } finally {
-      await file.handle.close();
-    }
-  }
+  const media = createHeaderMedia(deps.config);
+  const resolveHeaderFile = (em: EntityManager, actor: Actor, spec: string | undefined, headerType: string) => media.resolve(em, actor.userId, spec, headerType);
+  const readHeaderBytes = media.read;
 
   async function nextVersion(em: EntityManager, tpl: IMessageTemplate): Promise<number> {
     const last = await em.findOne(TemplateVersion, { template: tpl.templateId } as never, { orderBy: { versionNumber: 'desc' } });
@@ -363,18 +288,6 @@ export function createTemplatesCore(deps: CoreDeps) {
     writeVersion,
     withEm: <T>(fn: (em: EntityManager) => Promise<T>) => withEm(deps.orm, fn),
   };
-}
-
-export function snapshotFromVersion(v: ITemplateVersion): VersionSnapshot {
-  const s = (v.snapshot ?? {}) as Partial<VersionSnapshot>;
-  return {
-    headerType: s.headerType ?? (v.headerContent ? 'text' : 'none'),
-    header: s.header ?? v.headerContent ?? null,
-    body: s.body ?? v.bodyText ?? '',
-    footer: s.footer ?? v.footerText ?? null,
-    buttons: s.buttons ?? [],
-    ...(s && 'variables' in s ? { variables: (s as { variables: unknown }).variables } : {}),
-  } as VersionSnapshot;
 }
 
 export type TemplatesCore = ReturnType<typeof createTemplatesCore>;

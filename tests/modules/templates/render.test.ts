@@ -6,7 +6,7 @@ import { fromMetaComponents, toMetaComponents } from '../../../src/modules/templ
 import { diffVersions } from '../../../src/modules/templates/diff.ts';
 import { fromMetaCategory, toMetaCategory } from '../../../src/modules/templates/category.ts';
 import { classifyMetaError } from '../../../src/modules/templates/meta-errors.ts';
-import { assertPublicUrl } from '../../../src/modules/templates/template-core.ts';
+import { assertPublicUrl } from '../../../src/modules/templates/media-header.ts';
 
 const content = (options: Record<string, string>, media: string | null = null) => mergeContent(EMPTY_CONTENT, contentFromOptions(options), media);
 
