@@ -10,7 +10,7 @@
  * AUTHENTICATION (templates built in Meta's manager) → notification.
  */
 
-export const PRD_CATEGORIES = ['marketing', 'transactional', 'support', 'notification'] as const;
+const PRD_CATEGORIES = ['marketing', 'transactional', 'support', 'notification'] as const;
 export type PrdCategory = (typeof PRD_CATEGORIES)[number];
 export type MetaCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
 

@@ -15,7 +15,7 @@ export interface LoadedTemplate {
   content: TemplateContent;
 }
 
-export function headerTypeOf(tpl: Pick<IMessageTemplate, 'headerType' | 'headerContent'>): HeaderType {
+function headerTypeOf(tpl: Pick<IMessageTemplate, 'headerType' | 'headerContent'>): HeaderType {
   return tpl.headerType === 'text' && !tpl.headerContent ? 'none' : tpl.headerType;
 }
 

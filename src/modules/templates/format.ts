@@ -13,7 +13,7 @@ const status = (tpl: IMessageTemplate) => t(`templates.status.${tpl.status}`);
 const meta = (tpl: IMessageTemplate) => t(`templates.meta_status.${tpl.approvalStatusMeta}`);
 
 /** The preview uses the variables' examples, so staff see what a client would get. */
-export function previewOf(content: TemplateContent): string {
+function previewOf(content: TemplateContent): string {
   const values = Object.fromEntries(content.variables.map((v) => [v.scope === 'body' ? String(v.position) : v.scope === 'header' ? 'encabezado' : `boton${Number(v.scope.split('.')[1]) + 1}`, v.example ?? placeholderOf(v)]));
   try {
     return renderTemplate({ content: { ...content, variables: content.variables.map((v) => ({ ...v, required: false })) }, values }).text;

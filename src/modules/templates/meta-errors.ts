@@ -10,7 +10,7 @@ import { t } from '../../shared/i18n/index.ts';
  * invalid access token, which also alerts the super_admins.
  */
 
-export const THROTTLING_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131056]);
+const THROTTLING_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131056]);
 const TOKEN_CODES = new Set([0, 102, 190]);
 const PERMISSION_CODES = new Set([3, 10]);
 /** Subcodes of 100 for "a template with this name and language already exists". */

@@ -45,7 +45,7 @@ const YES = new Set(['si', 'sí', 'yes', 'true', '1']);
 const NO = new Set(['no', 'false', '0']);
 
 /** `web:Ver pedido:https://tienda.es/p/{{1}}` → a button (the value keeps its own colons). */
-export function parseButton(spec: string): TemplateButtonSpec {
+function parseButton(spec: string): TemplateButtonSpec {
   const [kind = '', text = '', ...rest] = spec.split(':');
   const type = BUTTON_WORDS[kind.trim().toLowerCase()];
   if (!type || !text.trim()) throw new ValidationError(t('templates.rule.botones', { detail: t('templates.buttons.spec', { value: spec.slice(0, 80) }) }), { rule: 'botones' }, 'TEMPLATE_INVALID');
@@ -53,7 +53,7 @@ export function parseButton(spec: string): TemplateButtonSpec {
   return { type, text: text.trim(), value: type === 'quick_reply' ? null : value };
 }
 
-export function parseHeaderType(word: string): HeaderType {
+function parseHeaderType(word: string): HeaderType {
   const type = HEADER_WORDS[word.trim().toLowerCase()];
   if (!type) throw new ValidationError(t('admin.args.invalid', { name: 'encabezado_tipo', detail: 'texto, imagen, video, documento o ninguno' }));
   return type;

@@ -83,7 +83,7 @@ function typed(v: TemplateVariableSpec, raw: string, timeZone?: string): string 
 }
 
 /** Fills every variable, or throws listing the missing required ones. */
-export function resolveValues(input: RenderInput): Map<string, string> {
+function resolveValues(input: RenderInput): Map<string, string> {
   const values = Object.fromEntries(Object.entries(input.values ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const out = new Map<string, string>();
   const missing: string[] = [];

@@ -176,4 +176,3 @@ export function createTemplateSync(deps: SyncDeps) {
   };
 }
 
-export type TemplateSync = ReturnType<typeof createTemplateSync>;

@@ -15,12 +15,12 @@ export interface Violation {
 }
 
 /** Language codes Meta accepts for templates. */
-export const META_LANGUAGES = new Set(
+const META_LANGUAGES = new Set(
   ('af sq ar az bn bg ca zh_CN zh_HK zh_TW hr cs da nl en en_GB en_US et fil fi fr ka de el gu ha he hi hu id ga it ja kn kk ' +
     'rw_RW ko ky_KG lo lv lt mk ms ml mr nb fa pl pt_BR pt_PT pa ro ru sr sk sl es es_AR es_ES es_MX sw sv ta te th tr uk ur uz vi zu').split(' '),
 );
 
-export const LIMITS = { name: 512, body: 1024, header: 60, footer: 60, buttonText: 25, buttons: 10, quickReplies: 10, urlButtons: 2, phoneButtons: 1 } as const;
+const LIMITS = { name: 512, body: 1024, header: 60, footer: 60, buttonText: 25, buttons: 10, quickReplies: 10, urlButtons: 2, phoneButtons: 1 } as const;
 
 const URL_BUTTON = /^https?:\/\/[^\s{}]+?(\{\{1\}\})?$/;
 const INTL_PHONE = /^\+[1-9]\d{7,14}$/;
