@@ -1,3 +1,5 @@
+import type { TEMPLATE_CATEGORIES } from './message-template.entity.ts';
+
 /**
  * PRD categories ↔ Meta's. Meta has three: MARKETING, UTILITY and AUTHENTICATION. AUTHENTICATION
  * only accepts Meta's fixed one-time-passcode layout (preset body, copy-code/one-tap button, no
@@ -10,8 +12,7 @@
  * AUTHENTICATION (templates built in Meta's manager) → notification.
  */
 
-const PRD_CATEGORIES = ['marketing', 'transactional', 'support', 'notification'] as const;
-export type PrdCategory = (typeof PRD_CATEGORIES)[number];
+export type PrdCategory = (typeof TEMPLATE_CATEGORIES)[number];
 export type MetaCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
 
 const TO_META: Record<PrdCategory, MetaCategory> = {
