@@ -92,6 +92,10 @@ const schema = z.object({
   META_ACCESS_TOKEN: z.string().optional(),
   META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico del número de teléfono que da Meta').optional(),
   META_WABA_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico de la cuenta de WhatsApp Business').optional(),
+  /** Meta app id: media header examples go through its Resumable Upload API (/{app-id}/uploads). */
+  META_APP_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico de la app de Meta').optional(),
+  /** When message templates are re-read from Meta (status, verdict, category, new templates). */
+  TEMPLATE_SYNC_CRON: cronExpr.default('0 */6 * * *'),
   META_GRAPH_URL: z.url({ message: 'se esperaba una URL http(s)' }).default('https://graph.facebook.com/v21.0'),
   PAIRING_PHONE: z
     .string()

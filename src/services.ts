@@ -23,6 +23,7 @@ import { createSecretBox, type SecretBox } from './modules/identity/secret-box.t
 import { createReplyStore, type ReplyStore } from './modules/messaging/replies.ts';
 import { createSegmentsService, type SegmentsService } from './modules/segments/segments.service.ts';
 import { segmentJobs } from './modules/segments/jobs.ts';
+import { createTemplatesService, type TemplatesService, type TemplatesServiceDeps } from './modules/templates/templates.service.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -99,6 +100,20 @@ export interface Services {
   replies: ReplyStore;
   /** Segments, membership history, performance rows and customer scores (segments). */
   segments: SegmentsService;
+  /** Meta message templates: authoring, versions, approval sync, sending, usage (templates). */
+  templates: TemplatesService;
+}
+
+/** What the templates module takes from the others, late-bound (tests rebuild it with a fast Graph client). */
+export function templatesDepsOf(services: Services): TemplatesServiceDeps {
+  return {
+    ...services.deps,
+    audit: () => services.audit,
+    send: (to, reply, opts) => services.outbound.send(to, reply, opts),
+    platform: () => services.transport?.platform ?? null,
+    uploadMedia: (bytes, mime, name) => services.meta.graph.uploadMedia(bytes, mime, name),
+    reapplyPending: (ids) => services.meta.reapplyPendingStatuses(ids),
+  };
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -106,7 +121,14 @@ export function createServices(deps: ServiceDeps): Services {
   const metrics = createMetricsRegistry();
   const media = createMediaService({ ...deps, metrics });
   const registry = createRegistry(commandDefs);
-  const ingest = createIngestService({ ...deps, media, metrics, storableBody: (body) => redactCommandText(registry, body) });
+  const ingest = createIngestService({
+    ...deps,
+    media,
+    metrics,
+    storableBody: (body) => redactCommandText(registry, body),
+    // Baileys receipts move per-send rows of other modules (template usage).
+    receiptHandlers: () => (services.templates ? [services.templates.applyReceipt] : []),
+  });
   const services: Services = {
     media,
     ingest,
@@ -118,7 +140,8 @@ export function createServices(deps: ServiceDeps): Services {
     secrets: createSecretBox(deps.config.TOTP_ENCRYPTION_KEY),
     replies: createReplyStore({ orm: deps.orm, dbKind: deps.config.db.kind }),
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
-    meta: createMetaService(deps, { metrics, sink: () => services.ingest }),
+    meta: createMetaService(deps, { metrics, sink: () => services.ingest, onTemplateStatus: () => (applied) => services.templates.statusChanged(applied) }),
+    templates: null as unknown as TemplatesService,
     transport: null,
     jobRegistrations: [],
     setTransport(t) {
@@ -128,10 +151,13 @@ export function createServices(deps: ServiceDeps): Services {
       return services.transport?.state() ?? { status: 'disabled', since: started, reconnects: 0 };
     },
   };
+  services.templates = createTemplatesService(templatesDepsOf(services));
   services.audit = createAuditService(deps);
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit, secrets: services.secrets });
   services.commands = createCommandRouter({ services, registry });
   services.jobRegistrations.push(segmentJobs(services.segments, deps));
+  // Until src/jobs/index.ts exists, module jobs register here (the boot runs them after the transport).
+  services.jobRegistrations.push((scheduler) => services.templates.registerJobs(scheduler));
   return services;
 }

@@ -33,6 +33,7 @@ import { TemplateButton } from '../modules/templates/template-button.entity.ts';
 import { TemplateVariable } from '../modules/templates/template-variable.entity.ts';
 import { TemplateUsageLog } from '../modules/templates/template-usage-log.entity.ts';
 import { TemplateVersion } from '../modules/templates/template-version.entity.ts';
+import { TemplateSyncState } from '../modules/templates/template-sync-state.entity.ts';
 // Segmentation
 import { SegmentationRule } from '../modules/segments/segmentation-rule.entity.ts';
 import { CustomerSegment } from '../modules/segments/customer-segment.entity.ts';
@@ -52,7 +53,7 @@ export const entities = [
   ClientFileStorage, ClientConversationArchive,
   WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
-  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
+  MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, MetaPendingStatus,
 ];

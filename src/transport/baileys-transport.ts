@@ -14,6 +14,8 @@ import type { SocketLike } from './socket.ts';
 export function replyToContent(reply: Reply): AnyMessageContent {
   switch (reply.kind) {
     case 'text':
+    case 'template':
+      // WhatsApp Web has no template messages: Baileys sends the rendered text.
       return { text: reply.text };
     case 'image': {
       const image = reply.buffer ?? (reply.path ? { url: reply.path } : null);

@@ -27,5 +27,7 @@ export function describeReply(reply: Reply): { messageType: MessageType; body: s
       return { messageType: 'image', body: reply.caption ?? null };
     case 'document':
       return { messageType: 'document', body: reply.caption ?? reply.fileName };
+    case 'template':
+      return { messageType: 'text', body: reply.text };
   }
 }

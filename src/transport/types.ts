@@ -9,7 +9,20 @@ export type Reply =
   | { kind: 'text'; text: string; redact?: string[] }
   /** `secret`: the picture carries a secret (a TOTP QR): no copy of it may stay on disk. */
   | { kind: 'image'; path?: string; buffer?: Buffer; caption?: string; mimetype?: string; secret?: boolean }
-  | { kind: 'document'; path?: string; buffer?: Buffer; fileName: string; mimetype: string; caption?: string };
+  | { kind: 'document'; path?: string; buffer?: Buffer; fileName: string; mimetype: string; caption?: string }
+  /**
+   * A Meta message template: `components` as the Cloud API takes them; `text` is the rendered
+   * plain form (header, body, footer, buttons as numbered options) that Baileys sends.
+   */
+  | { kind: 'template'; name: string; language: string; components: TemplateComponent[]; text: string };
+
+/** A Cloud API template component (header/body/button parameters). */
+export interface TemplateComponent {
+  type: 'header' | 'body' | 'button';
+  sub_type?: string;
+  index?: number | string;
+  parameters: Array<Record<string, unknown>>;
+}
 
 export type ConnectionStatus = 'disabled' | 'connecting' | 'qr' | 'open' | 'reconnecting' | 'logged_out' | 'closed';
 

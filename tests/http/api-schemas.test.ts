@@ -20,7 +20,7 @@ const Z = '00000000-0000-4000-8000-000000000000';
 const OPERATIONS = [
   'get /api/campaigns', 'post /api/campaigns', 'get /api/campaigns/{id}', 'patch /api/campaigns/{id}',
   'post /api/campaigns/{id}/schedule', 'post /api/campaigns/{id}/pause', 'post /api/campaigns/{id}/cancel',
-  'get /api/templates', 'get /api/templates/{id}', 'get /api/segments', 'get /api/segments/{id}/members',
+  'get /api/templates', 'get /api/templates/{id}', 'post /api/templates', 'patch /api/templates/{id}', 'post /api/templates/{id}/submit', 'post /api/templates/sync', 'get /api/segments', 'get /api/segments/{id}/members',
   'get /api/clients/{phone}', 'get /api/clients/{phone}/files', 'put /api/clients/{phone}/consent', 'get /api/reports', 'get /api/reports/{id}/download',
   'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/auth/login', 'get /api/auth/me',
 ].sort();

@@ -57,6 +57,11 @@ export interface IngestDeps {
   retryDelaysMs?: number[];
   /** Redacts secrets from admin command text before it is logged (see WriteContext). */
   storableBody?: (body: string) => string;
+  /**
+   * Modules with their own per-send rows (template usage …) move them on Baileys receipts here;
+   * Cloud API receipts reach them through the webhook processor's fan-out. Resolved per receipt.
+   */
+  receiptHandlers?(): ReadonlyArray<(em: EntityManager, receipt: ReceiptUpdated) => Promise<unknown>>;
 }
 
 type Listener = (event: DomainEvent) => void | Promise<void>;
@@ -128,7 +133,10 @@ export function createIngestService(deps: IngestDeps) {
     await transactional(async (em) => {
       switch (event.type) {
         case 'receipt':
-          if (!(await applyReceipt(em, event)) && !(await messageLogged(em, event.messageId))) stashReceipt(event);
+          if (await applyReceipt(em, event)) {
+            // Only a receipt that moved our outbound row can move the rows other modules keep for it.
+            if (event.platform !== 'meta_cloud') for (const handle of deps.receiptHandlers?.() ?? []) await handle(em, event);
+          } else if (!(await messageLogged(em, event.messageId))) stashReceipt(event);
           return;
         case 'group.upsert':
           return applyGroupUpsert(em, event);

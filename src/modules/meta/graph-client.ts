@@ -33,7 +33,7 @@ export interface SendOutcome {
   waId: string | null;
 }
 
-export type TemplateComponent = Record<string, unknown>;
+import type { TemplateComponent } from '../../transport/types.ts';
 
 export class GraphApiError extends AppError {
   readonly metaCode: number | null;

@@ -32,6 +32,7 @@ export function createMetaTransport(graph: GraphClient, clock: { now(): Date } =
       try {
         let out;
         if (reply.kind === 'text') out = await graph.sendText(to, reply.text);
+        else if (reply.kind === 'template') out = await graph.sendTemplate(to, reply.name, reply.language, reply.components);
         else {
           const mime = reply.mimetype ?? (reply.kind === 'image' ? 'image/jpeg' : 'application/octet-stream');
           const fileName = reply.kind === 'document' ? reply.fileName : basename(reply.path ?? 'imagen.jpg');

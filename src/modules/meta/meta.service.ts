@@ -3,7 +3,7 @@ import type { MetricsRegistry } from '../../http/metrics-registry.ts';
 import { createGraphClient, type GraphClient } from './graph-client.ts';
 import { createWebhookInbox, type WebhookInboxService } from './webhook-inbox.service.ts';
 import { createInboxWorker, type InboxWorker } from './webhook-worker.ts';
-import { createWebhookProcessor, type EventSink } from './webhook-processor.ts';
+import { createWebhookProcessor, type EventSink, type ProcessorDeps } from './webhook-processor.ts';
 
 /**
  * The Meta Cloud API module, as `services.meta`: Graph API client, durable webhook inbox and its
@@ -31,6 +31,7 @@ export interface MetaServiceOptions {
   pollMs?: number;
   pendingTtlMs?: number;
   graph?: GraphClient;
+  onTemplateStatus?: ProcessorDeps['onTemplateStatus'];
 }
 
 export function createMetaService(deps: ServiceDeps, opts: MetaServiceOptions): MetaService {
@@ -45,7 +46,7 @@ export function createMetaService(deps: ServiceDeps, opts: MetaServiceOptions): 
       logger,
     });
   const inbox = createWebhookInbox({ orm, clock, staleMs: opts.staleMs, retryDelayMs: opts.retryDelayMs });
-  const processor = createWebhookProcessor({ orm, clock, logger, graph, sink: opts.sink, metrics: opts.metrics, pendingTtlMs: opts.pendingTtlMs });
+  const processor = createWebhookProcessor({ orm, clock, logger, graph, sink: opts.sink, metrics: opts.metrics, pendingTtlMs: opts.pendingTtlMs, onTemplateStatus: opts.onTemplateStatus });
   const worker = createInboxWorker({
     inbox,
     processBatch: (rows) => processor.processBatch(rows),

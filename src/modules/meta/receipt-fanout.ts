@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { ReceiptUpdated } from '../../transport/events.ts';
 import { ConversationLog } from '../messaging/conversation-log.entity.ts';
 import { CampaignRecipientLog } from '../campaigns/campaign-recipient-log.entity.ts';
-import { TemplateUsageLog } from '../templates/template-usage-log.entity.ts';
+import { applyUsageReceipt } from '../templates/usage-receipts.ts';
 
 /**
  * Applies a delivery receipt to every row that tracks the outbound message: conversations_log,
@@ -67,13 +67,6 @@ export async function applyReceipt(
     await em.nativeUpdate(CampaignRecipientLog, { messageId, [tsField]: null } as never, { [tsField]: r.timestamp } as never);
   }
 
-  const usageLower = statusesBelow(r.status, ['sent', 'delivered', 'read', 'failed']);
-  if (usageLower.length) {
-    result.templateUsages = await em.nativeUpdate(
-      TemplateUsageLog,
-      { messageId, status: { $in: usageLower } } as never,
-      { status: r.status } as never,
-    );
-  }
+  result.templateUsages = await applyUsageReceipt(em, r);
   return result;
 }

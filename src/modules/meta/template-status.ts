@@ -60,11 +60,22 @@ export function templateEffect(event: string): Effect | null {
   return EFFECTS[event] ?? null;
 }
 
+/** A template whose status or verdict this change actually moved (for audit, cache and alerts). */
+export interface AppliedTemplateStatus {
+  templateId: string;
+  templateName: string;
+  event: string;
+  reason: string | null;
+  before: { status: IMessageTemplate['status']; approval: IMessageTemplate['approvalStatusMeta'] };
+  after: { status: IMessageTemplate['status']; approval: IMessageTemplate['approvalStatusMeta'] };
+}
+
 /**
  * Applies the change; idempotent (the same event twice leaves the row untouched). Returns the
  * number of templates it concerns: 0 when no local template matches (created in Meta's UI only).
+ * Templates actually moved are pushed onto `applied` (the templates module audits and alerts).
  */
-export async function applyTemplateStatus(em: EntityManager, change: TemplateStatusChange, now: Date): Promise<number> {
+export async function applyTemplateStatus(em: EntityManager, change: TemplateStatusChange, now: Date, applied: AppliedTemplateStatus[] = []): Promise<number> {
   const effect = templateEffect(change.event);
   if (!effect) return 0;
   const or: Array<Record<string, unknown>> = [];
@@ -85,6 +96,7 @@ export async function applyTemplateStatus(em: EntityManager, change: TemplateSta
     // The same event again (Meta's retry, or a rebatched envelope): already applied, leave the
     // row (and its updated_at) alone.
     if (last?.event === change.event && (last.reason ?? null) === change.reason) continue;
+    const before = { status: tpl.status, approval: tpl.approvalStatusMeta };
     if (effect.status) tpl.status = effect.status;
     tpl.approvalStatusMeta = effect.approval;
     if (change.metaTemplateId && !tpl.metaTemplateId) tpl.metaTemplateId = change.metaTemplateId;
@@ -97,6 +109,7 @@ export async function applyTemplateStatus(em: EntityManager, change: TemplateSta
       eventTime: change.eventTime,
       at: now.toISOString(),
     };
+    applied.push({ templateId: tpl.templateId, templateName: tpl.templateName, event: change.event, reason: change.reason, before, after: { status: tpl.status, approval: tpl.approvalStatusMeta } });
   }
   await em.flush();
   return updated;

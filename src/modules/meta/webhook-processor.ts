@@ -9,7 +9,7 @@ import { listChanges, mapChange } from './map-payload.ts';
 import type { MetaWebhookBody } from './payload.ts';
 import { applyReceipt } from './receipt-fanout.ts';
 import { keepUnsettled, reapplyPendingStatuses } from './pending-status.ts';
-import { applyTemplateStatus } from './template-status.ts';
+import { applyTemplateStatus, type AppliedTemplateStatus } from './template-status.ts';
 import type { InboxRow } from './webhook-inbox.service.ts';
 import type { ProcessOutcome } from './webhook-worker.ts';
 
@@ -47,6 +47,11 @@ export interface ProcessorDeps {
   metrics?: MetricsRegistry;
   /** How long an early status waits for its send to be recorded (default 1 hour). */
   pendingTtlMs?: number;
+  /**
+   * Told about templates a status webhook moved, after they are saved (the templates module
+   * audits, drops its cache and alerts on pause/disable). Resolved per call: wired later.
+   */
+  onTemplateStatus?(): ((applied: AppliedTemplateStatus[]) => Promise<void>) | null | undefined;
 }
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -115,8 +120,11 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
           const name = upd.metaTemplateName ?? upd.metaTemplateId;
           after.push(() =>
             run(`${where} template ${name} ${upd.event}`, outcome, async () => {
-              const n = await withEm(deps.orm, (em) => applyTemplateStatus(em, upd, deps.clock.now()));
+              const applied: AppliedTemplateStatus[] = [];
+              const n = await withEm(deps.orm, (em) => applyTemplateStatus(em, upd, deps.clock.now(), applied));
               if (!n) outcome.skipped.push(`${where}: no local template matches ${name}`);
+              const listener = deps.onTemplateStatus?.();
+              if (applied.length && listener) await listener(applied).catch((err) => log.warn({ err }, 'template status listener failed'));
             }),
           );
         }

@@ -16,6 +16,8 @@ export const TemplateVersion = defineEntity({
     footerText: p.text().nullable(),
     changedByUser: () => p.manyToOne(Usuario).fieldName('changed_by_user_id').nullable(),
     changeReason: p.text().nullable(),
+    /** The whole content of this version (header type, buttons, variables): what restore brings back. */
+    snapshot: p.json<Record<string, unknown>>().nullable(),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
   },
   indexes: [{ name: 'idx_template_versions', properties: ['template', 'versionNumber'] }],

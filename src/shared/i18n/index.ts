@@ -3,6 +3,7 @@ import { http } from './es/http.ts';
 import { admin } from './es/admin.ts';
 import { flows } from './es/flows.ts';
 import { segments } from './es/segments.ts';
+import { templates } from './es/templates.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
@@ -21,7 +22,7 @@ function mergeParts(...parts: Array<Record<string, string>>): Record<string, str
   return out;
 }
 
-const catalog = mergeParts(common, http, admin, flows, segments);
+const catalog = mergeParts(common, http, admin, flows, segments, templates);
 
 /** Every key of the catalog (tests check that each key the code uses exists). */
 export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));

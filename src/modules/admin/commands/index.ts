@@ -9,6 +9,7 @@ import { seguridadCommand } from './seguridad.command.ts';
 import { segmentoCommand } from './segmento.command.ts';
 import { clienteCommand } from './cliente.command.ts';
 import { pedidoCommand } from './pedido.command.ts';
+import { plantillaCommand } from './plantilla.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -23,6 +24,7 @@ export const commandDefs: readonly CommandDef[] = [
   segmentoCommand,
   clienteCommand,
   pedidoCommand,
+  plantillaCommand,
   confirmarCommand,
   cancelarCommand,
 ];
