@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 export type { Logger };
 
@@ -67,6 +67,8 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
     if (level === 'silent') return pino(opts);
     const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: pino.destination({ dest: setup.file, sync: true }) }];
     if (consoleLevel !== 'silent') {
+      // Loaded only here: every other command would pay for the import.
+      const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
       const formatted = pinoPretty({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss', singleLine: true });
       streams.push({ level: consoleLevel as pino.Level, stream: formatted });
     }

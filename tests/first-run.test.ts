@@ -128,8 +128,9 @@ describe('the mariadono wrapper (bin/mariadono.js)', () => {
     const [port, botPort] = [await freePort(), await freePort()];
     // Configured through .env, as README's first run does.
     writeFileSync(join(dir, '.env'), `STORAGE_DIR=./storage\nHTTP_PORT=${port}\nBOT_PORT=${botPort}\nLOG_LEVEL=warn\n`);
-    // The wrapper itself under the system's Node, as `npx mariadono` or a supervisor runs it.
-    const wrapper = spawn(process.execPath, [join(ROOT, 'bin/mariadono.js'), 'start'], { cwd: dir, env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The wrapper itself under the system's Node (often 20), as its `#!/usr/bin/env node` or a supervisor runs it.
+    const systemNode = existsSync('/usr/bin/node') ? '/usr/bin/node' : process.execPath;
+    const wrapper = spawn(systemNode, [join(ROOT, 'bin/mariadono.js'), 'start'], { cwd: dir, env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     wrapper.stdout!.on('data', (d) => (stdout += String(d)));

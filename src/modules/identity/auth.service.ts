@@ -82,14 +82,15 @@ export function createAuthService(
         await audit('failure', { reason: 'throttled', retryAfterS });
         return { ...fail('LOGIN_THROTTLED', 429, t('admin.login.throttled', { wait: formatWait(gate.retryAfterMs) })), retryAfterMs: gate.retryAfterMs };
       }
+      // Awaited on every path, so the first login (which computes it) costs the same for any phone.
+      const dummy = await (dummyHash ??= bcrypt.hash('timing-equalizer', config.BCRYPT_COST));
       const user = digits
         ? await em.findOne(Usuario, { phoneNumber: digits }, { populate: ['passwordHash', 'totpSecret'] as never })
         : null;
       const invalid = () => fail('INVALID_CREDENTIALS', 401, t('admin.login.invalid'));
 
       if (!user?.passwordHash) {
-        dummyHash ??= bcrypt.hash('timing-equalizer', config.BCRYPT_COST);
-        await bcrypt.compare(String(input.password), await dummyHash);
+        await bcrypt.compare(String(input.password), dummy);
         await audit('failure', { reason: user ? 'no_password' : 'unknown_user' }, user?.id ?? null);
         return invalid();
       }
