@@ -36,6 +36,8 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
   }
   const services = createServices({ config, logger, orm, clock });
   try {
+    // Data step of the audit redesign: version-1 rows get keyed digests (a no-op once done).
+    await withEm(orm, (em) => services.audit!.upgrade(em));
     await grantAdminPhones(orm, services, config, logger);
   } catch (err) {
     await orm.close(true);

@@ -49,6 +49,24 @@ const phoneList = z.string().transform((v, ctx) => {
   return out;
 });
 
+const FILE_KINDS = ['image', 'video', 'audio', 'document', 'other'] as const;
+export type RetentionDays = Record<(typeof FILE_KINDS)[number], number>;
+const DEFAULT_RETENTION = 'image=730,video=365,audio=365,document=1825,other=365';
+
+/** `image=730,video=365,…`: days per file type; types left out keep the default, 0 keeps forever. */
+const retentionList = z.string().transform((v, ctx) => {
+  const out: RetentionDays = { image: 730, video: 365, audio: 365, document: 1825, other: 365 };
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\w+)\s*=\s*(\d{1,6})$/.exec(part);
+    if (!m || !FILE_KINDS.includes(m[1] as never)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}": expected type=days with type one of ${FILE_KINDS.join(', ')} (e.g. image=730)` });
+      return z.NEVER;
+    }
+    out[m[1] as keyof RetentionDays] = Number(m[2]);
+  }
+  return out;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   STORAGE_DIR: z.string().min(1).default('./storage'),
@@ -105,6 +123,14 @@ const schema = z.object({
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
   /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
+  /** Key of the audit log's personal-field digests (HMAC-SHA256); unset: a key file in STORAGE_DIR. */
+  AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Default retention of client files per type, in days (0 = keep): `image=730,video=365,…`. */
+  FILE_RETENTION_DAYS: z.string().default(DEFAULT_RETENTION).pipe(retentionList),
+  /** When the retention job deletes expired client files (daily). */
+  RETENTION_CRON: cronExpr.default('30 3 * * *'),
+  /** Scheduled per-client backups (clients with new messages since their last backup); unset: on demand only. */
+  BACKUP_CRON: cronExpr.optional(),
 });
 
 type Raw = z.infer<typeof schema>;
