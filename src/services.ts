@@ -16,6 +16,8 @@ import { createRegistry } from './modules/admin/registry.ts';
 import { commandDefs } from './modules/admin/commands/index.ts';
 import { redactCommandText } from './modules/admin/redact.ts';
 import { createMediaService, type MediaService } from './modules/files/media.service.ts';
+import { createFilesService, type FilesService } from './modules/files/files.service.ts';
+import { createPrivacyService, type PrivacyService } from './modules/privacy/privacy.service.ts';
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
@@ -75,6 +77,10 @@ export interface Services {
   metrics: MetricsRegistry;
   /** Meta Cloud API: Graph API client, webhook inbox and its worker (src/modules/meta). */
   meta: MetaService;
+  /** Client files, archives, backups, retention, access audit (files module). */
+  files: FilesService;
+  /** The client's data rights: export and erasure (privacy module). */
+  privacy: PrivacyService;
   /** Media downloads into STORAGE_DIR/clients/… (files module). */
   media: MediaService;
   /** The ingest pipeline: every normalized event written once, before anything reacts (messaging). */
@@ -88,10 +94,14 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const started = deps.clock.now().toISOString();
   const metrics = createMetricsRegistry();
-  const media = createMediaService({ ...deps, metrics });
+  const audit = createAuditService(deps);
+  const files = createFilesService({ ...deps, audit });
+  const media = createMediaService({ ...deps, metrics, files });
   const registry = createRegistry(commandDefs);
   const ingest = createIngestService({ ...deps, media, metrics, storableBody: (body) => redactCommandText(registry, body) });
   const services: Services = {
+    files,
+    privacy: createPrivacyService({ ...deps, audit, files }),
     media,
     ingest,
     outbound: createOutboundService({ ...deps, ingest, metrics, transport: () => services.transport }),
@@ -109,7 +119,7 @@ export function createServices(deps: ServiceDeps): Services {
       return services.transport?.state() ?? { status: 'disabled', since: started, reconnects: 0 };
     },
   };
-  services.audit = createAuditService(deps);
+  services.audit = audit;
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
   services.commands = createCommandRouter({ services, registry });

@@ -6,6 +6,8 @@ import { auditoriaCommand } from './auditoria.command.ts';
 import { confirmarCommand } from './confirmar.command.ts';
 import { cancelarCommand } from './cancelar.command.ts';
 import { seguridadCommand } from './seguridad.command.ts';
+import { archivoCommand } from './archivo.command.ts';
+import { clienteDatosCommand } from './cliente-datos.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -17,6 +19,8 @@ export const commandDefs: readonly CommandDef[] = [
   usuarioCommand,
   auditoriaCommand,
   seguridadCommand,
+  archivoCommand,
+  clienteDatosCommand,
   confirmarCommand,
   cancelarCommand,
 ];

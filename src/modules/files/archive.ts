@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { EntityManager } from '@mikro-orm/sql';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n/index.ts';
+import { Usuario } from '../identity/usuario.entity.ts';
+import { ConversationLog, type IConversationLog } from '../messaging/conversation-log.entity.ts';
+import { ClientFileStorage } from './client-file-storage.entity.ts';
+import { ClientConversationArchive, type IClientConversationArchive } from './client-conversation-archive.entity.ts';
+import { clientRoot, ensureClientTree } from './client-tree.ts';
+import { mayReadFile, PathOutsideStorage, type OpenedFile, type Reader } from './file-access.service.ts';
+import { safeKey } from './storage-backend.ts';
+import { renderHtml, renderTxt, type RenderFile } from './archive-render.ts';
+import type { Actor, FilesContext } from './files.service.ts';
+
+/**
+ * Conversation archives (UC-002/003). The JSON form is lossless: every column of every
+ * `conversations_log` row exactly as the database returns it, so `restoreArchive` can put the
+ * rows back with their ids and timestamps. TXT and HTML are for people; when an archive in one
+ * of those formats moves messages out of the log, a JSON companion (`….json.gz`) is written
+ * beside it for the restore.
+ */
+
+export const ARCHIVE_FORMATS = ['json', 'txt', 'html'] as const;
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
+const DOC_KIND = 'mariadono-conversation-archive';
+const CHUNK = 500;
+
+export interface ArchiveRequest {
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  format?: ArchiveFormat;
+  /** Move the messages out of conversations_log (restore puts them back). */
+  move?: boolean;
+}
+
+export interface ArchiveResult {
+  archive: IClientConversationArchive;
+  messageCount: number;
+}
+
+interface ArchiveDoc {
+  kind: typeof DOC_KIND;
+  version: 1;
+  table: 'conversations_log';
+  clienteId: number;
+  from: string;
+  to: string;
+  messages: Array<Record<string, unknown>>;
+  files: Array<Record<string, unknown>>;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Every column of the rows, as stored (no ORM mapping in between). */
+export async function rawRows(em: EntityManager, table: string, column: string, values: Array<string | number>): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const part of chunks(values)) {
+    out.push(...((await em.execute(`select * from ${table} where ${column} in (${part.map(() => '?').join(',')}) order by ${column}`, part)) as Array<Record<string, unknown>>));
+  }
+  return out;
+}
+
+/** The companion JSON next to a txt/html archive. */
+export const companionKey = (key: string) => key.replace(/\.(txt|html)\.gz$/, '.json.gz');
+
+export function createArchiver(ctx: FilesContext) {
+  const { deps, backend } = ctx;
+  const isPg = deps.config.db.kind === 'postgresql';
+
+  /** The archive's stored key, refused unless it is inside that client's archives/ folder. */
+  function archiveKey(row: IClientConversationArchive, companion = false): string {
+    const clienteId = (row.cliente as { id: number }).id;
+    const key = row.filePath ?? '';
+    try {
+      safeKey(key);
+    } catch {
+      throw new ForbiddenError(t('http.file_forbidden'), 'PATH_OUTSIDE_STORAGE');
+    }
+    if (!key.startsWith(`${clientRoot(clienteId)}/archives/`)) throw new ForbiddenError(t('http.file_forbidden'), 'PATH_OUTSIDE_STORAGE');
+    return companion && row.format !== 'json' ? companionKey(key) : key;
+  }
+
+  async function jsonColumns(em: EntityManager): Promise<Set<string>> {
+    if (!isPg) return new Set();
+    const rows = (await em.execute(
+      `select column_name from information_schema.columns where table_schema = current_schema() and table_name = 'conversations_log' and data_type in ('json', 'jsonb')`,
+    )) as Array<{ column_name: string }>;
+    return new Set(rows.map((r) => r.column_name));
+  }
+
+  async function findArchive(em: EntityManager, archiveId: string): Promise<IClientConversationArchive> {
+    if (!/^[0-9a-f-]{36}$/i.test(archiveId)) throw new ValidationError(t('files.bad_id', { id: archiveId.slice(0, 40) }), undefined, 'INVALID_ID');
+    const row = await em.findOne(ClientConversationArchive, { archiveId });
+    if (!row) throw new NotFoundError(t('files.archive_not_found', { id: archiveId }), 'ARCHIVE_NOT_FOUND');
+    return row;
+  }
+
+  return {
+    /** PRD `archiveConversation(clienteId, dateRange)`. */
+    async archiveConversation(em: EntityManager, actor: Actor, clienteId: number, req: ArchiveRequest): Promise<ArchiveResult> {
+      const format = req.format ?? 'json';
+      if (!ARCHIVE_FORMATS.includes(format)) throw new ValidationError(t('files.bad_format', { value: String(format), formats: ARCHIVE_FORMATS.join(', ') }));
+      if (!(req.from < req.to)) throw new ValidationError(t('files.bad_range'));
+      const client = await em.findOne(Usuario, { id: clienteId });
+      if (!client) throw new NotFoundError(t('files.client_not_found'), 'CLIENT_NOT_FOUND');
+      const messages = await em.find(ConversationLog, { cliente: clienteId, date: { $gte: req.from, $lt: req.to } } as never, { orderBy: { date: 'asc', id: 'asc' } });
+      if (!messages.length) throw new ValidationError(t('files.archive_empty'), undefined, 'ARCHIVE_EMPTY');
+      const ids = messages.map((m) => m.id);
+      const msgIds = messages.map((m) => m.messageId);
+      const files = await em.find(ClientFileStorage, { messageId: { $in: msgIds } } as never);
+      const doc: ArchiveDoc = {
+        kind: DOC_KIND,
+        version: 1,
+        table: 'conversations_log',
+        clienteId,
+        from: req.from.toISOString(),
+        to: req.to.toISOString(),
+        messages: await rawRows(em, 'conversations_log', 'id', ids),
+        files: await rawRows(em, 'client_file_storage', 'message_id', msgIds),
+      };
+      await ensureClientTree(deps.config.STORAGE_DIR, clienteId);
+      const base = `${clientRoot(clienteId)}/archives/conversation_${day(req.from)}_${day(new Date(req.to.getTime() - 1))}_${randomUUID().slice(0, 8)}`;
+      const key = `${base}.${format}.gz`;
+      const json = Buffer.from(JSON.stringify(doc));
+      const byMessage = new Map<string, RenderFile>(files.filter((f) => f.filePath).map((f) => [f.messageId!, { path: f.filePath, type: f.fileType, name: f.originalFilename ?? null }]));
+      const view = { client: { id: clienteId, phone: client.phoneNumber, nombre: client.nombre ?? null }, from: req.from, to: req.to, tz: deps.config.TZ, messages: messages as IConversationLog[], files: byMessage };
+      const body = format === 'json' ? json : Buffer.from(format === 'txt' ? renderTxt(view) : renderHtml(view));
+      await backend.put(key, gzipSync(body));
+      if (req.move && format !== 'json') await backend.put(companionKey(key), gzipSync(json));
+      const archive = await em.transactional(async (tx) => {
+        const row = tx.create(ClientConversationArchive, {
+          cliente: tx.getReference(Usuario, clienteId),
+          conversationThreadId: messages[0]!.remoteJid ?? `${client.phoneNumber}@s.whatsapp.net`,
+          format,
+          filePath: key,
+          startDate: day(req.from),
+          endDate: day(new Date(req.to.getTime() - 1)),
+          messageCount: messages.length,
+          storageStatus: req.move ? 'archived' : 'active',
+          createdAt: deps.clock.now(),
+          updatedAt: deps.clock.now(),
+        } as never) as IClientConversationArchive;
+        if (req.move) {
+          for (const part of chunks(ids)) await tx.nativeDelete(ConversationLog, { id: { $in: part } });
+          for (const part of chunks(msgIds)) await tx.nativeUpdate(ClientFileStorage, { messageId: { $in: part } } as never, { isArchived: true });
+        }
+        await tx.flush();
+        return row;
+      });
+      await ctx.audit(em, actor, { action: 'files.archive', target: archive.archiveId, outcome: 'success', details: { clienteId, format, messages: messages.length, moved: Boolean(req.move) } });
+      return { archive, messageCount: messages.length };
+    },
+
+    /**
+     * Puts an archive's messages back into conversations_log exactly as they were (ids and
+     * timestamps included). Rows already there are left alone, so restoring twice changes nothing.
+     */
+    async restoreArchive(em: EntityManager, actor: Actor, archiveId: string): Promise<{ archive: IClientConversationArchive; restored: number }> {
+      const row = await findArchive(em, archiveId);
+      const clienteId = (row.cliente as { id: number }).id;
+      const key = archiveKey(row, true);
+      const stored = await backend.get(key);
+      if (!stored) throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      const parts: Buffer[] = [];
+      for await (const chunk of stored.stream) parts.push(chunk as Buffer);
+      let doc: ArchiveDoc;
+      try {
+        doc = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as ArchiveDoc;
+      } catch {
+        throw new ValidationError(t('files.archive_unreadable', { id: archiveId }), undefined, 'ARCHIVE_UNREADABLE');
+      }
+      if (doc.kind !== DOC_KIND || doc.table !== 'conversations_log' || doc.clienteId !== clienteId || !Array.isArray(doc.messages)) {
+        throw new ValidationError(t('files.archive_unreadable', { id: archiveId }), undefined, 'ARCHIVE_UNREADABLE');
+      }
+      const json = await jsonColumns(em);
+      const restored = await em.transactional(async (tx) => {
+        let n = 0;
+        for (const msg of doc.messages) {
+          const cols = Object.keys(msg);
+          if (!cols.every((c) => /^[a-z_][a-z0-9_]*$/i.test(c))) throw new ValidationError(t('files.archive_unreadable', { id: archiveId }), undefined, 'ARCHIVE_UNREADABLE');
+          const values = cols.map((c) => (json.has(c) && msg[c] !== null ? JSON.stringify(msg[c]) : msg[c]));
+          const quoted = cols.map((c) => (isPg ? `"${c}"` : `\`${c}\``)).join(', ');
+          const res = (await tx.execute(`insert into conversations_log (${quoted}) values (${cols.map(() => '?').join(', ')}) on conflict do nothing`, values as never[], 'run')) as { affectedRows?: number };
+          n += res?.affectedRows ?? 0;
+        }
+        const msgIds = doc.messages.map((m) => String(m.message_id));
+        for (const part of chunks(msgIds)) await tx.nativeUpdate(ClientFileStorage, { messageId: { $in: part } } as never, { isArchived: false });
+        await tx.nativeUpdate(ClientConversationArchive, { archiveId }, { storageStatus: 'active', updatedAt: deps.clock.now() });
+        return n;
+      });
+      await ctx.audit(em, actor, { action: 'files.restore', target: archiveId, outcome: 'success', details: { clienteId, restored } });
+      await em.refresh(row);
+      return { archive: row, restored };
+    },
+
+    /** The archive's gzip file for reading (`/archivo enviar`, HTTP): checked, audited. */
+    async openArchive(em: EntityManager, reader: Reader, archiveId: string, via: Actor['channel']): Promise<OpenedFile> {
+      const row = await findArchive(em, archiveId);
+      const clienteId = (row.cliente as { id: number }).id;
+      const actor: Actor = { userId: reader.userId, phone: reader.phone, channel: via };
+      const owner = await em.findOne(Usuario, { id: clienteId }, { populate: ['role'] as never });
+      if (!mayReadFile(reader, 'files.download', owner?.role?.permissionLevel ?? 0, clienteId)) {
+        await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'denied', details: { clienteId } });
+        throw new ForbiddenError(t('http.file_forbidden'), 'FILE_FORBIDDEN');
+      }
+      let key: string;
+      try {
+        key = archiveKey(row);
+      } catch (err) {
+        await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'denied', details: { clienteId, reason: 'path_outside_storage' } });
+        throw err;
+      }
+      const stored = await backend.get(key).catch((err) => {
+        if (err instanceof PathOutsideStorage) throw new ForbiddenError(t('http.file_forbidden'), 'PATH_OUTSIDE_STORAGE');
+        throw err;
+      });
+      if (!stored) throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'success', details: { clienteId, size: stored.size } });
+      return { stream: stored.stream, size: stored.size, mimeType: 'application/gzip', fileName: key.split('/').pop()! };
+    },
+  };
+}
