@@ -55,7 +55,7 @@ export function createRetention(ctx: FilesContext) {
         // Keyset paging on (created_at, file_id): rows marked expired drop out of later pages.
         const rows = await em.find(
           ClientFileStorage,
-          { expiredAt: null, downloadStatus: 'ok', $or: [{ createdAt: { $gt: lastCreated } }, { createdAt: lastCreated, fileId: { $gt: lastId } }] } as never,
+          { expiredAt: null, downloadStatus: 'ok', ...(lastId ? { $or: [{ createdAt: { $gt: lastCreated } }, { createdAt: lastCreated, fileId: { $gt: lastId } }] } : {}) } as never,
           { orderBy: { createdAt: 'asc', fileId: 'asc' }, limit: BATCH },
         );
         for (const f of rows) {
@@ -95,7 +95,7 @@ export function createRetention(ctx: FilesContext) {
       const out: VerifyResult = { checked: 0, problems: [], fixed: 0 };
       let offsetId = '';
       for (;;) {
-        const rows = await em.find(ClientFileStorage, { ...(where as object), fileId: { $gt: offsetId } } as never, { orderBy: { fileId: 'asc' }, limit: BATCH });
+        const rows = await em.find(ClientFileStorage, { ...(where as object), ...(offsetId ? { fileId: { $gt: offsetId } } : {}) } as never, { orderBy: { fileId: 'asc' }, limit: BATCH });
         for (const f of rows) {
           let problem: VerifyProblem['problem'] | null = null;
           const got = f.filePath ? await backend.get(f.filePath).catch(() => null) : null;
