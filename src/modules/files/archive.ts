@@ -63,7 +63,8 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 export async function rawRows(em: EntityManager, table: string, column: string, values: Array<string | number>): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   for (const part of chunks(values)) {
-    out.push(...((await em.execute(`select * from ${table} where ${column} in (${part.map(() => '?').join(',')}) order by ${column}`, part)) as Array<Record<string, unknown>>));
+    // Double quotes name identifiers in both dialects (PostgreSQL folds `clienteId` otherwise).
+    out.push(...((await em.execute(`select * from "${table}" where "${column}" in (${part.map(() => '?').join(',')}) order by "${column}"`, part)) as Array<Record<string, unknown>>));
   }
   return out;
 }
