@@ -57,7 +57,7 @@ export interface Actor {
   channel: NonNullable<AuditEntry['channel']>;
 }
 
-export const MAX_PAGE = 100;
+export const MAX_PAGE = 500;
 
 export function createFilesService(deps: FilesDeps) {
   const backend = deps.backend ?? createLocalBackend(deps.config.STORAGE_DIR);
