@@ -17,6 +17,7 @@ import { commandDefs } from './modules/admin/commands/index.ts';
 import { redactCommandText } from './modules/admin/redact.ts';
 import { createMediaService, type MediaService } from './modules/files/media.service.ts';
 import { createFilesService, type FilesService } from './modules/files/files.service.ts';
+import { filesJobs } from './modules/files/files.jobs.ts';
 import { createPrivacyService, type PrivacyService } from './modules/privacy/privacy.service.ts';
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
@@ -120,6 +121,9 @@ export function createServices(deps: ServiceDeps): Services {
     },
   };
   services.audit = audit;
+  services.jobRegistrations.push((scheduler) => {
+    for (const job of filesJobs({ config: deps.config, orm: deps.orm, files })) scheduler.add(job.name, job.cron, job.run, { timezone: deps.config.TZ });
+  });
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
   services.commands = createCommandRouter({ services, registry });

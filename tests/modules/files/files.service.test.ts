@@ -7,6 +7,7 @@ import { createTestOrm, pgAvailable, type TestOrm } from '../../helpers/db.ts';
 import { createServices, type Services } from '../../../src/services.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
+import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { withEm } from '../../../src/db/orm.ts';
 import type { DbKind } from '../../../src/config.ts';
 import { ClientFileStorage } from '../../../src/modules/files/client-file-storage.entity.ts';
@@ -158,6 +159,17 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       expect(log).toHaveLength(1);
       expect(log[0]!.details).toMatchObject({ expired: 1, fileIds: [old.fileId] });
       await expect(b.em((em) => b.services.files.openFile(em, reader, old.fileId!, 'http'))).rejects.toThrow();
+    });
+
+    it('runs retention as a registered daily job (scheduler.runNow)', async () => {
+      const f = await saveFile(b.services, b.client.id, 'AUDIO', { kind: 'audio', mimetype: 'audio/ogg' });
+      const scheduler = createScheduler(silentLogger());
+      for (const register of b.services.jobRegistrations) register(scheduler);
+      expect(scheduler.names()).toContain('files.retention');
+      b.clock.advance(400 * 86_400_000);
+      await scheduler.runNow('files.retention');
+      await scheduler.stop();
+      expect(existsSync(join(b.db.config.STORAGE_DIR, f.result.relPath!))).toBe(false);
     });
 
     it('counts every read and audits it, and /archivo auditoria lists who read what', async () => {
