@@ -175,15 +175,17 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
         // 4. Rows elsewhere that name them by phone (group membership, group messages).
         for (const pc of phoneCols) if (!KEEP_TABLES.has(pc.table)) await del(pc.table, `${q(pc.column)} = ?`, [u.phoneNumber]);
         // 5. Mentions anywhere else: other people's messages, command texts, bot replies, notes.
+        //    One statement per column: nested replace() for every needle (longest first), so
+        //    a big table is scanned once per column, not once per needle.
         for (const c of textCols) {
           if (c.table === 'audit_log' || !tables.has(c.table)) continue;
           const col = q(c.column);
           const asText = c.json && kind === 'postgresql' ? `${col}::text` : col;
-          for (const needle of needles) {
-            const set = c.json && kind === 'postgresql' ? `replace(${asText}, ?, ?)::${c.json ? 'jsonb' : 'text'}` : `replace(${col}, ?, ?)`;
-            const n = affected(await tx.execute(`update ${q(c.table)} set ${col} = ${set} where ${asText} like ?`, [needle, ERASED, `%${needle}%`], 'run'));
-            if (n) result.scrubbedColumns += n;
-          }
+          const replaced = needles.reduce((expr) => `replace(${expr}, ?, ?)`, asText);
+          const set = c.json && kind === 'postgresql' ? `(${replaced})::jsonb` : replaced;
+          const params = [...needles.flatMap((n) => [n, ERASED]), ...needles.map((n) => `%${n}%`)];
+          const n = affected(await tx.execute(`update ${q(c.table)} set ${col} = ${set} where ${needles.map(() => `${asText} like ?`).join(' or ')}`, params, 'run'));
+          if (n) result.scrubbedColumns += n;
         }
       });
       // 6. Bytes: every file, archive, backup and export of the client.
@@ -197,6 +199,14 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
       await audit(em, actor, { action: 'clients.erase', target: `usuario:${clienteId}`, outcome: 'success', details: { clienteId, deletedRows: result.deletedRows, scrubbed: result.scrubbedColumns, auditRowsBlanked: result.auditRowsBlanked, files: result.filesDeleted } });
       log.info({ clienteId, deleted: result.deletedRows }, 'client erased');
       return result;
+    },
+
+    /** Legal hold: retention keeps the client's files and erasure is refused while it is on. */
+    async setLegalHold(em: EntityManager, clienteId: number, on: boolean): Promise<boolean> {
+      const u = await client(em, clienteId);
+      const before = u.legalHold;
+      await em.nativeUpdate(Usuario, { id: clienteId }, { legalHold: on, updatedAt: deps.clock.now() } as never);
+      return before;
     },
 
     listColumns: (em: EntityManager, table: string) => listColumns(em, kind, table),

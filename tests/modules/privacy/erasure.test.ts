@@ -163,8 +163,12 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
 
     it('refuses to erase a client under legal hold', async () => {
       const { client } = await seedClient(h);
-      await h.em((e) => e.nativeUpdate(Usuario, { id: client.id }, { legalHold: true }));
+      expect(await h.say(PHONES.superAdmin, `/cliente retencion +${PHONE} si`)).toContain('Retención legal activada');
+      expect((await h.em((e) => e.findOneOrFail(Usuario, { id: client.id }))).legalHold).toBe(true);
       expect(await h.say(PHONES.superAdmin, `/cliente olvidar +${PHONE}`)).toContain('retención legal');
+      expect(await h.say(PHONES.superAdmin, `/cliente retencion +${PHONE} quizas`)).toContain('«si»');
+      expect(await h.say(PHONES.superAdmin, `/cliente retencion +${PHONE} no`)).toContain('retirada');
+      expect(await h.say(PHONES.superAdmin, `/cliente olvidar +${PHONE}`)).toContain('Vas a BORRAR');
     });
   });
 }

@@ -64,6 +64,23 @@ export const clienteDatosSubcommands = [
       return [text(t('privacy.erased', { id: client.id, rows, files: result.filesDeleted, mentions: result.scrubbedColumns }))];
     },
   }),
+  defineSubcommand({
+    name: 'retencion',
+    aliases: ['hold', 'retencion-legal'],
+    description: 'Activa o quita la retención legal: sus archivos no caducan y sus datos no se pueden borrar',
+    permission: 'clients.erase',
+    params: ['telefono', 'estado'],
+    args: z.object({ telefono: zPhone, estado: z.enum(['si', 'sí', 'no'], { error: () => t('privacy.hold_value') }) }).strict(),
+    usage: '/cliente retencion <telefono> <si|no>',
+    examples: ['/cliente retencion +34600000001 si'],
+    async run({ em, args, services, auditNotes }) {
+      const client = await services.files.clientByPhone(em, args.telefono);
+      const on = args.estado !== 'no';
+      const from = await services.privacy.setLegalHold(em, client.id, on);
+      Object.assign(auditNotes, { from, to: on });
+      return [text(t(on ? 'privacy.hold_on' : 'privacy.hold_off', { phone: args.telefono }))];
+    },
+  }),
 ];
 
 /** Registered as `/cliente` until issue 11's profile command absorbs these sub-commands. */

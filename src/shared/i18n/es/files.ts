@@ -26,5 +26,8 @@ export const files: Record<string, string> = {
   'privacy.summary_erase': 'Vas a BORRAR para siempre los datos personales de +{phone} ({name}): mensajes, archivos, respaldos, grupos y menciones en otros mensajes. Solo quedan estadísticas anónimas. No se puede deshacer.',
   'privacy.erased': '🧹 Cliente #{id} borrado: {rows} filas eliminadas, {mentions} menciones anonimizadas, {files} archivos borrados. El registro de auditoría sigue verificando.',
   'privacy.legal_hold': 'Ese cliente tiene una retención legal activa: sus datos no se pueden borrar hasta que se levante.',
+  'privacy.hold_on': '🔒 Retención legal activada para +{phone}: sus archivos no caducan y sus datos no se pueden borrar.',
+  'privacy.hold_off': '🔓 Retención legal retirada para +{phone}.',
+  'privacy.hold_value': 'Indica «si» para activar la retención legal o «no» para quitarla.',
   'privacy.self': 'No puedes borrar tus propios datos con este comando; pídeselo a otro administrador.',
 };
