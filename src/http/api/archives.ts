@@ -52,6 +52,13 @@ export async function archiveRoutes(app: FastifyInstance, opts: ApiOptions): Pro
     return { userId: c.userId, phone: c.phone, channel: 'http' };
   };
   const errors = { ...protectedErrors, 404: errorRef };
+  /** These POSTs take no fields: a bare POST means `{}`, anything else is refused. */
+  const noBody = {
+    preValidation: async (req: FastifyRequest) => {
+      req.body ??= {};
+    },
+  };
+  const emptyBody = { type: 'object', additionalProperties: false } as const;
 
   app.post('/clients/:phone/archives', {
     ...protect(guards, 'files.download'),
@@ -74,8 +81,9 @@ export async function archiveRoutes(app: FastifyInstance, opts: ApiOptions): Pro
   });
 
   app.post('/archives/:archiveId/restore', {
+    ...noBody,
     ...protect(guards, 'files.download'),
-    schema: { tags: ['clients'], summary: 'Restaurar exactamente los mensajes de un archivo (idempotente)', security: bearer, params: uuidParam('archiveId'), querystring: noQuery, response: { 200: { ...archiveSchema, properties: { ...archiveSchema.properties, restored: { type: 'integer' } } }, ...errors } },
+    schema: { tags: ['clients'], summary: 'Restaurar exactamente los mensajes de un archivo (idempotente)', security: bearer, params: uuidParam('archiveId'), querystring: noQuery, body: emptyBody, response: { 200: { ...archiveSchema, properties: { ...archiveSchema.properties, restored: { type: 'integer' } } }, ...errors } },
   }, async (req) => {
     const { archive, restored } = await services.files.restoreArchive(emOf(orm), actorOf(req), (req.params as { archiveId: string }).archiveId);
     return archiveJson(archive, { restored });
@@ -87,9 +95,10 @@ export async function archiveRoutes(app: FastifyInstance, opts: ApiOptions): Pro
   }, async (req, reply) => sendFile(reply, await services.files.openArchive(emOf(orm), guards.caller(req), (req.params as { archiveId: string }).archiveId, 'http')));
 
   app.post('/clients/:phone/backups', {
+    ...noBody,
     ...protect(guards, 'files.download'),
     schema: {
-      tags: ['clients'], summary: 'Crear un respaldo del cliente (zip con manifiesto SHA-256)', security: bearer, params: phoneParam, querystring: noQuery,
+      tags: ['clients'], summary: 'Crear un respaldo del cliente (zip con manifiesto SHA-256)', security: bearer, params: phoneParam, querystring: noQuery, body: emptyBody,
       response: { 201: { type: 'object', properties: { key: { type: 'string' }, size: { type: 'integer' }, entries: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } } } } } }, ...errors },
     },
   }, async (req, reply) => {
@@ -113,8 +122,9 @@ export async function archiveRoutes(app: FastifyInstance, opts: ApiOptions): Pro
   });
 
   app.post('/clients/:phone/export', {
+    ...noBody,
     ...protect(guards, 'clients.export'),
-    schema: { tags: ['clients'], summary: 'Exportar todos los datos del cliente (zip JSON + HTML; auditado)', security: bearer, params: phoneParam, querystring: noQuery, response: { 200: binaryResponse, ...errors } },
+    schema: { tags: ['clients'], summary: 'Exportar todos los datos del cliente (zip JSON + HTML; auditado)', security: bearer, params: phoneParam, querystring: noQuery, body: emptyBody, response: { 200: binaryResponse, ...errors } },
   }, async (req, reply) => {
     const em = emOf(orm);
     const u = await findClient(em, (req.params as { phone: string }).phone);

@@ -50,6 +50,9 @@ export async function storeMedia(opts: { backend: StorageBackend; clientId: numb
   try {
     source = await media.open();
     source.once('error', (err) => m.stream.destroy(err));
+    // The meter may fail (too large) before the backend attaches its pipeline: keep that error
+    // from being "unhandled"; the pipeline still sees the stream as errored and rejects.
+    m.stream.on('error', () => undefined);
     await backend.put(tmp, source.pipe(m.stream));
   } catch (err) {
     source?.destroy();
