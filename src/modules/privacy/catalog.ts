@@ -11,6 +11,8 @@ export interface TextColumn {
   table: string;
   column: string;
   json: boolean;
+  /** varchar(n): replacements are cut to fit (PostgreSQL refuses longer values; SQLite does not check). */
+  maxLength?: number | null;
 }
 
 export interface ClientReference {
@@ -39,10 +41,12 @@ export async function listTextColumns(em: EntityManager, kind: DbKind): Promise<
   const out: TextColumn[] = [];
   if (kind === 'postgresql') {
     const rows = (await em.execute(
-      `select table_name, column_name, data_type from information_schema.columns
+      `select table_name, column_name, data_type, character_maximum_length from information_schema.columns
        where table_schema = current_schema() and data_type in ('text', 'character varying', 'character', 'json', 'jsonb')`,
-    )) as Array<{ table_name: string; column_name: string; data_type: string }>;
-    for (const r of rows) if (!SKIP_TABLES.has(r.table_name)) out.push({ table: r.table_name, column: r.column_name, json: r.data_type.startsWith('json') });
+    )) as Array<{ table_name: string; column_name: string; data_type: string; character_maximum_length: number | null }>;
+    for (const r of rows) {
+      if (!SKIP_TABLES.has(r.table_name)) out.push({ table: r.table_name, column: r.column_name, json: r.data_type.startsWith('json'), maxLength: r.character_maximum_length });
+    }
     return out;
   }
   for (const table of await listTables(em, kind)) {

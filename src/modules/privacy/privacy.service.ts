@@ -182,7 +182,7 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
           const col = q(c.column);
           const asText = c.json && kind === 'postgresql' ? `${col}::text` : col;
           const replaced = needles.reduce((expr) => `replace(${expr}, ?, ?)`, asText);
-          const set = c.json && kind === 'postgresql' ? `(${replaced})::jsonb` : replaced;
+          const set = c.json && kind === 'postgresql' ? `(${replaced})::jsonb` : c.maxLength ? `left(${replaced}, ${Number(c.maxLength)})` : replaced;
           const params = [...needles.flatMap((n) => [n, ERASED]), ...needles.map((n) => `%${n}%`)];
           const n = affected(await tx.execute(`update ${q(c.table)} set ${col} = ${set} where ${needles.map(() => `${asText} like ?`).join(' or ')}`, params, 'run'));
           if (n) result.scrubbedColumns += n;

@@ -97,6 +97,10 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
     it('erases the client everywhere — every column of every table, every file under storage — and the audit log still verifies and detects tampering', async () => {
       const { client, other } = await seedClient(h);
       await saveFile(h.services, client.id, MEDIA);
+      // A table another branch might add later, unknown to this code: found through the catalog.
+      const raw = h.db.orm.em.fork().getConnection();
+      await raw.execute(kind === 'postgresql' ? 'create table loyalty_notes (id serial primary key, note varchar(40), extra jsonb)' : 'create table loyalty_notes (id integer primary key, note text, extra json)');
+      await raw.execute('insert into loyalty_notes (note, extra) values (?, ?)', [`VIP: ${NAME}`, JSON.stringify({ phone: PHONE, lid: LID })]);
       // Staff work that leaves traces: listings, an archive, a backup, an export.
       expect(await h.say(PHONES.admin, `/archivo lista +${PHONE}`)).toContain('Archivos de');
       expect(await h.say(PHONES.admin, `/archivo archivar +${PHONE} 2026-11-01 2026-11-30 html`)).toContain('Archivados 2');
@@ -139,6 +143,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       expect(String(order.total)).toMatch(/^49\.90?$/);
       const anon = await h.em((e) => e.findOneOrFail(Usuario, { id: client.id }));
       expect(anon).toMatchObject({ phoneNumber: `borrado-${client.id}`, nombre: null, email: null, lid: null, isActive: false });
+      expect(await conn.execute('select note from loyalty_notes')).toEqual([{ note: 'VIP: [borrado]' }]);
       const carlos = (await conn.execute(`select body from conversations_log where cliente_id = ?`, [other.id])) as Array<{ body: string }>;
       expect(carlos[0]!.body).toBe('mi amiga [borrado] tiene el +[borrado]');
 
