@@ -1,6 +1,14 @@
-import type { IConversationLog } from '../messaging/conversation-log.entity.ts';
-
 /** The readable forms of a conversation archive: a plain transcript and a standalone HTML page. */
+
+/** What rendering needs of a `conversations_log` row. */
+export interface RenderMessage {
+  date: Date;
+  body?: string | null;
+  messageType: string;
+  messageDirection: string;
+  origin?: string | null;
+  messageId: string;
+}
 
 export interface RenderFile {
   /** Relative to STORAGE_DIR: clients/client_{id}/media/images/… */
@@ -14,14 +22,14 @@ export interface ArchiveView {
   from: Date;
   to: Date;
   tz?: string;
-  messages: IConversationLog[];
+  messages: RenderMessage[];
   files: Map<string, RenderFile>;
 }
 
 const stamp = (d: Date, tz?: string) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
 
-const who = (m: IConversationLog, v: ArchiveView) =>
+const who = (m: RenderMessage, v: ArchiveView) =>
   m.messageDirection === 'inbound' ? (v.client.nombre ?? `+${v.client.phone}`) : m.origin === 'staff_phone' ? 'Equipo' : 'Bot';
 
 /** Path of a stored file relative to the client folder (`media/images/x.jpg`). */

@@ -4,13 +4,13 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { Usuario } from '../identity/usuario.entity.ts';
-import { ConversationLog, type IConversationLog } from '../messaging/conversation-log.entity.ts';
+import { ConversationLog } from '../messaging/conversation-log.entity.ts';
 import { ClientFileStorage } from './client-file-storage.entity.ts';
 import { ClientConversationArchive, type IClientConversationArchive } from './client-conversation-archive.entity.ts';
 import { clientRoot, ensureClientTree } from './client-tree.ts';
 import { mayReadFile, PathOutsideStorage, type OpenedFile, type Reader } from './file-access.service.ts';
 import { safeKey } from './storage-backend.ts';
-import { renderHtml, renderTxt, type RenderFile } from './archive-render.ts';
+import { renderHtml, renderTxt, type RenderFile, type RenderMessage } from './archive-render.ts';
 import type { Actor, FilesContext } from './files.service.ts';
 
 /**
@@ -112,34 +112,33 @@ export function createArchiver(ctx: FilesContext) {
       if (!(req.from < req.to)) throw new ValidationError(t('files.bad_range'));
       const client = await em.findOne(Usuario, { id: clienteId });
       if (!client) throw new NotFoundError(t('files.client_not_found'), 'CLIENT_NOT_FOUND');
-      const messages = await em.find(ConversationLog, { cliente: clienteId, date: { $gte: req.from, $lt: req.to } } as never, { orderBy: { date: 'asc', id: 'asc' } });
-      if (!messages.length) throw new ValidationError(t('files.archive_empty'), undefined, 'ARCHIVE_EMPTY');
-      const ids = messages.map((m) => m.id);
-      const msgIds = messages.map((m) => m.messageId);
-      const files = await em.find(ClientFileStorage, { messageId: { $in: msgIds } } as never);
-      const doc: ArchiveDoc = {
-        kind: DOC_KIND,
-        version: 1,
-        table: 'conversations_log',
-        clienteId,
-        from: req.from.toISOString(),
-        to: req.to.toISOString(),
-        messages: await rawRows(em, 'conversations_log', 'id', ids),
-        files: await rawRows(em, 'client_file_storage', 'message_id', msgIds),
-      };
+      // Plain rows, not entities: hydrating thousands of entities is the slow part, and the
+      // archive wants the stored values anyway.
+      const idRows = await em.createQueryBuilder(ConversationLog).select(['id']).where({ cliente: clienteId, date: { $gte: req.from, $lt: req.to } } as never).execute<Array<{ id: number }>>('all', false);
+      if (!idRows.length) throw new ValidationError(t('files.archive_empty'), undefined, 'ARCHIVE_EMPTY');
+      const ids = idRows.map((r) => Number(r.id));
+      const rows = (await rawRows(em, 'conversations_log', 'id', ids)).sort((x, y) => +new Date(x.date as never) - +new Date(y.date as never) || Number(x.id) - Number(y.id));
+      const msgIds = rows.map((m) => String(m.message_id));
+      const fileRows = await rawRows(em, 'client_file_storage', 'message_id', msgIds);
+      const doc: ArchiveDoc = { kind: DOC_KIND, version: 1, table: 'conversations_log', clienteId, from: req.from.toISOString(), to: req.to.toISOString(), messages: rows, files: fileRows };
       await ensureClientTree(deps.config.STORAGE_DIR, clienteId);
       const base = `${clientRoot(clienteId)}/archives/conversation_${day(req.from)}_${day(new Date(req.to.getTime() - 1))}_${randomUUID().slice(0, 8)}`;
       const key = `${base}.${format}.gz`;
       const json = Buffer.from(JSON.stringify(doc));
-      const byMessage = new Map<string, RenderFile>(files.filter((f) => f.filePath).map((f) => [f.messageId!, { path: f.filePath, type: f.fileType, name: f.originalFilename ?? null }]));
-      const view = { client: { id: clienteId, phone: client.phoneNumber, nombre: client.nombre ?? null }, from: req.from, to: req.to, tz: deps.config.TZ, messages: messages as IConversationLog[], files: byMessage };
+      const byMessage = new Map<string, RenderFile>(
+        fileRows.filter((f) => f.file_path).map((f) => [String(f.message_id), { path: String(f.file_path), type: String(f.file_type), name: (f.original_filename as string | null) ?? null }]),
+      );
+      const messages: RenderMessage[] = rows.map((r) => ({
+        date: new Date(r.date as never), body: (r.body as string | null) ?? null, messageType: String(r.message_type), messageDirection: String(r.message_direction), origin: (r.origin as string | null) ?? null, messageId: String(r.message_id),
+      }));
+      const view = { client: { id: clienteId, phone: client.phoneNumber, nombre: client.nombre ?? null }, from: req.from, to: req.to, tz: deps.config.TZ, messages, files: byMessage };
       const body = format === 'json' ? json : Buffer.from(format === 'txt' ? renderTxt(view) : renderHtml(view));
       await backend.put(key, gzipSync(body));
       if (req.move && format !== 'json') await backend.put(companionKey(key), gzipSync(json));
       const archive = await em.transactional(async (tx) => {
         const row = tx.create(ClientConversationArchive, {
           cliente: tx.getReference(Usuario, clienteId),
-          conversationThreadId: messages[0]!.remoteJid ?? `${client.phoneNumber}@s.whatsapp.net`,
+          conversationThreadId: (rows[0]!.remote_jid as string | null) ?? `${client.phoneNumber}@s.whatsapp.net`,
           format,
           filePath: key,
           startDate: day(req.from),
@@ -184,12 +183,16 @@ export function createArchiver(ctx: FilesContext) {
       const json = await jsonColumns(em);
       const restored = await em.transactional(async (tx) => {
         let n = 0;
-        for (const msg of doc.messages) {
-          const cols = Object.keys(msg);
-          if (!cols.every((c) => /^[a-z_][a-z0-9_]*$/i.test(c))) throw new ValidationError(t('files.archive_unreadable', { id: archiveId }), undefined, 'ARCHIVE_UNREADABLE');
-          const values = cols.map((c) => (json.has(c) && msg[c] !== null ? JSON.stringify(msg[c]) : msg[c]));
-          const quoted = cols.map((c) => (isPg ? `"${c}"` : `\`${c}\``)).join(', ');
-          const res = (await tx.execute(`insert into conversations_log (${quoted}) values (${cols.map(() => '?').join(', ')}) on conflict do nothing`, values as never[], 'run')) as { affectedRows?: number };
+        const cols = Object.keys(doc.messages[0] ?? {});
+        if (!cols.every((c) => /^[a-z_][a-z0-9_]*$/i.test(c)) || doc.messages.some((m) => Object.keys(m).length !== cols.length)) {
+          throw new ValidationError(t('files.archive_unreadable', { id: archiveId }), undefined, 'ARCHIVE_UNREADABLE');
+        }
+        const quoted = cols.map((c) => `"${c}"`).join(', ');
+        const tuple = `(${cols.map(() => '?').join(', ')})`;
+        // Multi-row inserts (100 rows, well under SQLite's 32 766 bound parameters).
+        for (const part of chunks(doc.messages, 100)) {
+          const values = part.flatMap((msg) => cols.map((c) => (json.has(c) && msg[c] !== null ? JSON.stringify(msg[c]) : msg[c])));
+          const res = (await tx.execute(`insert into conversations_log (${quoted}) values ${part.map(() => tuple).join(', ')} on conflict do nothing`, values as never[], 'run')) as { affectedRows?: number };
           n += res?.affectedRows ?? 0;
         }
         const msgIds = doc.messages.map((m) => String(m.message_id));
