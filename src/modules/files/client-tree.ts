@@ -9,7 +9,18 @@ export const CLIENT_FOLDERS = ['conversations', 'media/images', 'media/videos', 
 
 export const clientRoot = (clienteId: number): string => `clients/client_${clienteId}`;
 
+/** Trees already made by this process (the backend still creates a file's own folder on write). */
+const made = new Set<string>();
+
 export async function ensureClientTree(storageDir: string, clienteId: number): Promise<void> {
   if (!Number.isInteger(clienteId) || clienteId <= 0) throw new Error(`invalid client id ${clienteId}`);
-  for (const folder of CLIENT_FOLDERS) await mkdir(join(storageDir, clientRoot(clienteId), folder), { recursive: true });
+  const root = join(storageDir, clientRoot(clienteId));
+  if (made.has(root)) return;
+  for (const folder of CLIENT_FOLDERS) await mkdir(join(root, folder), { recursive: true });
+  made.add(root);
+}
+
+/** After an erasure removed the tree. */
+export function forgetClientTree(storageDir: string, clienteId: number): void {
+  made.delete(join(storageDir, clientRoot(clienteId)));
 }

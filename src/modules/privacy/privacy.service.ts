@@ -10,7 +10,7 @@ import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
 import { ConversationLog } from '../messaging/conversation-log.entity.ts';
 import { ClientFileStorage } from '../files/client-file-storage.entity.ts';
 import { ClientConversationArchive } from '../files/client-conversation-archive.entity.ts';
-import { clientRoot, ensureClientTree } from '../files/client-tree.ts';
+import { clientRoot, ensureClientTree, forgetClientTree } from '../files/client-tree.ts';
 import { rawRows } from '../files/archive.ts';
 import { renderHtml } from '../files/archive-render.ts';
 import type { Actor, FilesService } from '../files/files.service.ts';
@@ -192,6 +192,7 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
       for (const key of keys) await deps.files.backend.delete(key).catch(() => undefined);
       result.filesDeleted = keys.size;
       await deps.files.backend.deletePrefix(`${clientRoot(clienteId)}/`);
+      forgetClientTree(deps.config.STORAGE_DIR, clienteId);
       if (kind === 'sqlite') {
         // secure_delete zeroes freed cells; the WAL still holds old page images until it is reset.
         await em.execute('pragma wal_checkpoint(TRUNCATE)').catch((err) => log.warn({ err }, 'wal checkpoint after erasure failed'));
