@@ -61,15 +61,6 @@ export async function listTextColumns(em: EntityManager, kind: DbKind): Promise<
   return out;
 }
 
-/** Columns of every table (all types): for the erasure scan and the export. */
-export async function listColumns(em: EntityManager, kind: DbKind, table: string): Promise<string[]> {
-  if (kind === 'postgresql') {
-    const rows = (await em.execute(`select column_name from information_schema.columns where table_schema = current_schema() and table_name = ?`, [table])) as Array<{ column_name: string }>;
-    return rows.map((r) => r.column_name);
-  }
-  return ((await em.execute(`pragma table_info(${quoteIdent(kind, table)})`)) as Array<{ name: string }>).map((r) => r.name);
-}
-
 /** Foreign keys to `usuarios.id`, from the ORM metadata. */
 export function clientReferences(em: EntityManager): ClientReference[] {
   const out: ClientReference[] = [];

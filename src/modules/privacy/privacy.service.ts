@@ -14,7 +14,7 @@ import { clientRoot, ensureClientTree, forgetClientTree } from '../files/client-
 import { rawRows } from '../files/archive.ts';
 import { renderHtml } from '../files/archive-render.ts';
 import type { Actor, FilesService } from '../files/files.service.ts';
-import { clientReferences, listColumns, listTables, listTextColumns, quoteIdent } from './catalog.ts';
+import { clientReferences, listTables, listTextColumns, quoteIdent } from './catalog.ts';
 import { erasureNeedles, renderExportHtml } from './render.ts';
 
 /**
@@ -210,7 +210,6 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
       return before;
     },
 
-    listColumns: (em: EntityManager, table: string) => listColumns(em, kind, table),
   };
 }
 
