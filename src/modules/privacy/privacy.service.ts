@@ -178,7 +178,8 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
         //    One statement per column: nested replace() for every needle (longest first), so
         //    a big table is scanned once per column, not once per needle.
         for (const c of textCols) {
-          if (c.table === 'audit_log' || !tables.has(c.table)) continue;
+          // usuarios: the erased row is already anonymized; other people's rows are theirs.
+          if (c.table === 'audit_log' || c.table === 'usuarios' || !tables.has(c.table)) continue;
           const col = q(c.column);
           const asText = c.json && kind === 'postgresql' ? `${col}::text` : col;
           const replaced = needles.reduce((expr) => `replace(${expr}, ?, ?)`, asText);

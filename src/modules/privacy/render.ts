@@ -1,10 +1,10 @@
 import type { IUsuario } from '../identity/usuario.entity.ts';
 
 /**
- * What an erasure looks for: the phone, the LID, the e-mail, the full name and each word of the
- * name of four letters or more (so "Ana" alone is not scrubbed from every "Ananá", but
- * "Wilhelmina" is). Values with quotes or backslashes are skipped: they could not be replaced
- * inside JSON text without breaking it.
+ * What an erasure looks for: the phone, the LID, the e-mail and the full name. Not the name's
+ * single words: "María" or "López" alone would also rewrite every other María and López in the
+ * database, which is someone else's data. Values with quotes or backslashes are skipped: they
+ * could not be replaced inside JSON text without breaking it.
  */
 export function erasureNeedles(u: Pick<IUsuario, 'phoneNumber' | 'lid' | 'email' | 'nombre'>): string[] {
   const out = new Set<string>();
@@ -15,9 +15,8 @@ export function erasureNeedles(u: Pick<IUsuario, 'phoneNumber' | 'lid' | 'email'
   add(u.phoneNumber, 6);
   add(u.lid, 6);
   add(u.email);
-  add(u.nombre);
-  for (const word of (u.nombre ?? '').split(/\s+/u)) add(word, 4);
-  // Longest first: "Wilhelmina Zabaleta" is replaced whole before its words are.
+  add(u.nombre?.replace(/\s+/gu, ' '));
+  // Longest first, so a value containing another is replaced whole.
   return [...out].sort((a, b) => b.length - a.length);
 }
 

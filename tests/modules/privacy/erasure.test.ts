@@ -21,7 +21,7 @@ const LID = '998877665544';
 const EMAIL = 'wil.zabaleta@ejemplo.test';
 const SECRET = 'turquesa-7731';
 const MEDIA = 'MEDIA-MARKER-5521';
-const TRACES = [PHONE, 'Wilhelmina', 'Zabaleta', LID, EMAIL, SECRET, MEDIA];
+const TRACES = [PHONE, NAME, 'Zabaleta', LID, EMAIL, SECRET, MEDIA];
 const codeIn = (reply: string) => /\/confirmar ([A-Z0-9]{6})/.exec(reply)?.[1];
 
 /** Every file under a folder (the SQLite database and its WAL included). */
@@ -39,6 +39,8 @@ async function seedClient(h: AdminHarness) {
     u.email = EMAIL;
     u.birthDate = '1990-05-04' as never;
     const other = await makeClient(em, '34677009999', 'Carlos Otro');
+    // Someone else who shares a first name: her data is hers, and stays.
+    await makeClient(em, '34677008888', 'Wilhelmina Pérez');
     await em.flush();
     await addMessage(em, u.id, PHONE, { date: new Date('2026-11-20T10:00:00Z'), body: `mi color secreto es ${SECRET}` });
     await addMessage(em, u.id, PHONE, { date: new Date('2026-11-20T10:00:05Z'), body: `Hola ${NAME}, ¿en qué te ayudo?`, direction: 'outbound' });
@@ -46,7 +48,7 @@ async function seedClient(h: AdminHarness) {
     // What staff typed and what the bot answered them, in the admin's own conversation.
     const admin = (await em.findOneOrFail(Usuario, { phoneNumber: PHONES.superAdmin }));
     await addMessage(em, admin.id, PHONES.superAdmin, { date: new Date('2026-11-20T12:00:00Z'), body: `/archivo lista +${PHONE}` });
-    await addMessage(em, admin.id, PHONES.superAdmin, { date: new Date('2026-11-20T12:00:01Z'), body: `📁 Archivos de +${PHONE} (Wilhelmina)`, direction: 'outbound' });
+    await addMessage(em, admin.id, PHONES.superAdmin, { date: new Date('2026-11-20T12:00:01Z'), body: `📁 Archivos de +${PHONE} (${NAME})`, direction: 'outbound' });
     em.create(Pedido, { cliente: u, total: '49.90', notes: `entregar a ${NAME}` } as never);
     const group = em.create(WhatsappGroup, { groupId: 'G1@g.us', groupJid: 'G1@g.us', groupName: 'Clientes VIP', owner: u } as never);
     em.create(WhatsappGroupMember, { group, memberPhoneNumber: PHONE, memberName: NAME, memberLid: LID } as never);
@@ -141,6 +143,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       // Anonymous aggregates and other people's rows survive, without the mention.
       const order = await h.em((e) => e.findOneOrFail(Pedido, { cliente: client.id } as never));
       expect(String(order.total)).toMatch(/^49\.90?$/);
+      expect((await h.em((e) => e.findOneOrFail(Usuario, { phoneNumber: '34677008888' }))).nombre).toBe('Wilhelmina Pérez');
       const anon = await h.em((e) => e.findOneOrFail(Usuario, { id: client.id }));
       expect(anon).toMatchObject({ phoneNumber: `borrado-${client.id}`, nombre: null, email: null, lid: null, isActive: false });
       expect(await conn.execute('select note from loyalty_notes')).toEqual([{ note: 'VIP: [borrado]' }]);
