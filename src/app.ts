@@ -39,6 +39,8 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
   try {
     const resealed = await withEm(orm, (em) => sealStoredSecrets(em, services.secrets));
     if (resealed) logger.info({ module: 'identity', resealed }, 'TOTP secrets sealed with the current TOTP_ENCRYPTION_KEY');
+    // Data step of the audit redesign: version-1 rows get keyed digests (a no-op once done).
+    await withEm(orm, (em) => services.audit!.upgrade(em));
     await grantAdminPhones(orm, services, config, logger);
   } catch (err) {
     await orm.close(true);

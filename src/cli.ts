@@ -20,6 +20,8 @@ Uso:
   mariadono admin grant <teléfono> <rol>   asigna un rol a un teléfono (p. ej. +34600000001 super_admin)
   mariadono admin totp-reset <teléfono>    quita un autenticador (TOTP) perdido para volver a activarlo
   mariadono audit verify                   comprueba la cadena de hashes del registro de auditoría
+  mariadono files verify [--fix]           vuelve a calcular el SHA-256 de cada archivo de cliente; --fix
+                                           marca los que faltan o están dañados para volver a descargarlos
   mariadono replay <eventos.jsonl> [--db <DATABASE_URL>]
                                            reproduce eventos de Baileys grabados por el pipeline real;
                                            imprime cada mensaje enviado como una línea JSON
@@ -58,6 +60,7 @@ const commands = new Map<string, { load: () => Promise<CommandHandler> }>([
   ['migrate', { load: async () => (await import('./cli/migrate.ts')).migrateCommand }],
   ['admin', { load: async () => (await import('./cli/admin.ts')).adminCommand }],
   ['audit', { load: async () => (await import('./cli/audit.ts')).auditCommand }],
+  ['files', { load: async () => (await import('./cli/files.ts')).filesCommand }],
   ['replay', { load: async () => (await import('./cli/replay.ts')).replayCommand }],
   ['chat', { load: async () => (await import('./cli/chat.ts')).chatCommand }],
   ['import', { load: async () => (await import('./cli/import.ts')).importCommand }],

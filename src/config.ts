@@ -62,10 +62,28 @@ const keyList = z.string().transform((v, ctx) => {
   for (const raw of v.split(',').map((s) => s.trim()).filter(Boolean)) {
     const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
     if (key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'expected 32-byte keys as 64 hex characters or base64 (openssl rand -hex 32), comma-separated, newest first' });
+      ctx.addIssue({ code: 'custom', message: 'se esperaban claves de 32 bytes, en 64 caracteres hexadecimales o base64 (openssl rand -hex 32), separadas por comas, la más nueva primero' });
       return z.NEVER;
     }
     out.push(key);
+  }
+  return out;
+});
+
+const FILE_KINDS = ['image', 'video', 'audio', 'document', 'other'] as const;
+export type RetentionDays = Record<(typeof FILE_KINDS)[number], number>;
+const DEFAULT_RETENTION = 'image=730,video=365,audio=365,document=1825,other=365';
+
+/** `image=730,video=365,…`: days per file type; types left out keep the default, 0 keeps forever. */
+const retentionList = z.string().transform((v, ctx) => {
+  const out: RetentionDays = { image: 730, video: 365, audio: 365, document: 1825, other: 365 };
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\w+)\s*=\s*(\d{1,6})$/.exec(part);
+    if (!m || !FILE_KINDS.includes(m[1] as never)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}": se esperaba tipo=días, con tipo uno de ${FILE_KINDS.join(', ')} (p. ej. image=730)` });
+      return z.NEVER;
+    }
+    out[m[1] as keyof RetentionDays] = Number(m[2]);
   }
   return out;
 });
@@ -139,6 +157,14 @@ const schema = z.object({
   MESSAGE_BODY_MAX_CHARS: z.coerce.number().int().min(256).max(1_000_000).default(16_384),
   /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
   WEBHOOK_RATE_LIMIT: int(0, 1_000_000, 'un número de peticiones por minuto (0 = sin límite)').default(6000),
+  /** Key of the audit log's personal-field digests (HMAC-SHA256); unset: a key file in STORAGE_DIR. */
+  AUDIT_HMAC_KEY: z.string().min(32, 'debe tener al menos 32 caracteres').optional(),
+  /** Default retention of client files per type, in days (0 = keep): `image=730,video=365,…`. */
+  FILE_RETENTION_DAYS: z.string().default(DEFAULT_RETENTION).pipe(retentionList),
+  /** When the retention job deletes expired client files (daily). */
+  RETENTION_CRON: cronExpr.default('30 3 * * *'),
+  /** Scheduled per-client backups (clients with new messages since their last backup); unset: on demand only. */
+  BACKUP_CRON: cronExpr.optional(),
 });
 
 /** Variables that no longer exist: refused with what replaced them, so an old setting is never silently ignored. */

@@ -16,6 +16,9 @@ import { createRegistry } from './modules/admin/registry.ts';
 import { commandDefs } from './modules/admin/commands/index.ts';
 import { redactCommandText } from './modules/admin/redact.ts';
 import { createMediaService, type MediaService } from './modules/files/media.service.ts';
+import { createFilesService, type FilesService } from './modules/files/files.service.ts';
+import { filesJobs } from './modules/files/files.jobs.ts';
+import { createPrivacyService, type PrivacyService } from './modules/privacy/privacy.service.ts';
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
@@ -86,6 +89,10 @@ export interface Services {
   metrics: MetricsRegistry;
   /** Meta Cloud API: Graph API client, webhook inbox and its worker (src/modules/meta). */
   meta: MetaService;
+  /** Client files, archives, backups, retention, access audit (files module). */
+  files: FilesService;
+  /** The client's data rights: export and erasure (privacy module). */
+  privacy: PrivacyService;
   /** Media downloads into STORAGE_DIR/clients/… (files module). */
   media: MediaService;
   /** The ingest pipeline: every normalized event written once, before anything reacts (messaging). */
@@ -119,7 +126,9 @@ export function templatesDepsOf(services: Services): TemplatesServiceDeps {
 export function createServices(deps: ServiceDeps): Services {
   const started = deps.clock.now().toISOString();
   const metrics = createMetricsRegistry();
-  const media = createMediaService({ ...deps, metrics });
+  const audit = createAuditService(deps);
+  const files = createFilesService({ ...deps, audit });
+  const media = createMediaService({ ...deps, metrics, files });
   const registry = createRegistry(commandDefs);
   const ingest = createIngestService({
     ...deps,
@@ -130,6 +139,8 @@ export function createServices(deps: ServiceDeps): Services {
     receiptHandlers: () => (services.templates ? [services.templates.applyReceipt] : []),
   });
   const services: Services = {
+    files,
+    privacy: createPrivacyService({ ...deps, audit, files }),
     media,
     ingest,
     outbound: createOutboundService({ ...deps, ingest, metrics, transport: () => services.transport }),
@@ -152,7 +163,10 @@ export function createServices(deps: ServiceDeps): Services {
     },
   };
   services.templates = createTemplatesService(templatesDepsOf(services));
-  services.audit = createAuditService(deps);
+  services.audit = audit;
+  services.jobRegistrations.push((scheduler) => {
+    for (const job of filesJobs({ config: deps.config, orm: deps.orm, files })) scheduler.add(job.name, job.cron, job.run, { timezone: deps.config.TZ });
+  });
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit, secrets: services.secrets });
   services.commands = createCommandRouter({ services, registry });

@@ -16,10 +16,15 @@ export const auditCommand: CommandHandler = async (args, { config, logger, io })
     const audit = app.services.audit ?? createAuditService(app.services.deps);
     const result = await withEm(app.orm, (em) => audit.verify(em));
     if (result.ok) {
-      io.out(`registro de auditoría correcto: ${result.count} filas verificadas`);
+      io.out(`registro de auditoría correcto: ${result.count} filas verificadas${result.erased ? ` (${result.erased} con datos personales borrados)` : ''}`);
       return 0;
     }
-    const why = result.reason === 'prev_hash_mismatch' ? 'no enlaza con la fila anterior (se borró o reordenó una fila)' : 'el contenido no coincide con su hash (la fila fue modificada)';
+    const why =
+      result.reason === 'prev_hash_mismatch'
+        ? 'no enlaza con la fila anterior (se borró o reordenó una fila)'
+        : result.reason === 'field_mismatch'
+          ? 'un dato personal no coincide con su huella HMAC (la fila fue modificada, o cambió AUDIT_HMAC_KEY)'
+          : 'el contenido no coincide con su hash (la fila fue modificada)';
     io.out(`registro de auditoría ROTO: primer eslabón roto en audit_log id ${result.brokenId}: ${why}`);
     return 1;
   } finally {

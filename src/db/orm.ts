@@ -56,6 +56,8 @@ export async function initOrm(config: Pick<Config, 'db'>, logger?: Logger): Prom
     await conn.execute('pragma foreign_keys = on');
     await conn.execute('pragma busy_timeout = 5000');
     await conn.execute('pragma synchronous = normal');
+    // Erasure (GDPR): freed pages and deleted cells are overwritten, so removed bytes do not linger.
+    await conn.execute('pragma secure_delete = on');
     return orm;
   }
   return PgORM.init(options as PgOptions);

@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { Usuario, type IUsuario } from '../../modules/identity/usuario.entity.ts';
 import { ConversationLog } from '../../modules/messaging/conversation-log.entity.ts';
 import { Pedido } from '../../modules/orders/pedido.entity.ts';
-import { ClientFileStorage } from '../../modules/files/client-file-storage.entity.ts';
+import { ClientFileStorage, FILE_TYPES } from '../../modules/files/client-file-storage.entity.ts';
+import type { FileType } from '../../modules/files/file-names.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
@@ -143,14 +144,26 @@ export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Prom
     ...protect(guards, 'clients.read'),
     schema: {
       tags: ['clients'], summary: 'Archivos recibidos de un cliente', security: bearer, params: phoneParam,
-      querystring: { type: 'object', properties: paginationQuery, additionalProperties: false },
+      querystring: {
+        type: 'object',
+        properties: {
+          ...paginationQuery,
+          type: { type: 'string', enum: [...FILE_TYPES] },
+          from: { type: 'string', format: 'date-time', description: 'Desde (incluido), ISO 8601' },
+          to: { type: 'string', format: 'date-time', description: 'Hasta (excluido), ISO 8601' },
+          archived: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      },
       response: { 200: pageOf(fileSchema), ...protectedErrors, 404: errorRef },
     },
   }, async (req) => {
     const em = emOf(orm);
     const u = await findClient(em, (req.params as { phone: string }).phone);
-    const q = req.query as { limit: number; offset: number };
-    const [rows, total] = await em.findAndCount(ClientFileStorage, { cliente: u.id } as never, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+    const q = req.query as { limit: number; offset: number; type?: FileType; from?: string; to?: string; archived?: boolean };
+    const { items: rows, total } = await opts.services.files.getClientFiles(em, u.id, {
+      type: q.type, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, archived: q.archived, limit: q.limit, offset: q.offset,
+    });
     return {
       items: rows.map((f) => ({
         file_id: f.fileId,

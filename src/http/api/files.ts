@@ -53,7 +53,7 @@ export async function fileRoutes(app: FastifyInstance, opts: ApiOptions): Promis
     ...protect(guards, 'files.download'),
     schema: { tags: ['clients'], summary: 'Descargar un archivo de cliente (auditado)', security: bearer, params: uuidParam('fileId'), querystring: noQuery, response: { 200: binaryResponse, ...downloadErrors } },
   }, async (req, reply) => {
-    const file = await access.openClientFile(emOf(orm), guards.caller(req), (req.params as { fileId: string }).fileId);
+    const file = await services.files.openFile(emOf(orm), guards.caller(req), (req.params as { fileId: string }).fileId, 'http');
     return sendFile(reply, file);
   });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { campaignRoutes } from './campaigns.ts';
 import { clientRoutes } from './clients.ts';
 import { fileRoutes } from './files.ts';
+import { archiveRoutes } from './archives.ts';
 import type { ApiOptions } from './guards.ts';
 import { orderRoutes } from './orders.ts';
 import { segmentRoutes } from './segments.ts';
@@ -16,5 +17,6 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions & { pr
   await app.register(segmentRoutes, opts);
   await app.register(clientRoutes, opts);
   await app.register(fileRoutes, opts);
+  await app.register(archiveRoutes, opts);
   await app.register(orderRoutes, opts);
 }

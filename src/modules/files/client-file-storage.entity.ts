@@ -28,6 +28,8 @@ export const ClientFileStorage = defineEntity({
     accessedCount: p.integer().default(0),
     lastAccessed: p.datetime().nullable(),
     retentionDays: p.integer().nullable(),
+    /** When the retention job deleted the bytes (the row stays, without a path, as the record). */
+    expiredAt: p.datetime().nullable(),
     downloadStatus: p.enum(DOWNLOAD_STATUSES).default('ok'),
     downloadError: p.text().nullable(),
     /** The sha256 the provider announced for the media (to detect corrupt downloads). */

@@ -100,8 +100,9 @@ export function mayReadFile(reader: Reader, permission: string, ownerLevel: numb
 }
 
 export function createFileAccessService(deps: FileAccessDeps) {
-  const audit = (em: EntityManager, reader: Reader, action: string, target: string, outcome: AuditEntry['outcome'], details: Record<string, unknown>) =>
-    deps.audit?.record(em, { actorId: reader.userId, actorPhone: reader.phone, action, target, outcome, details, channel: 'http' });
+  type Via = NonNullable<AuditEntry['channel']>;
+  const audit = (em: EntityManager, reader: Reader & { via?: Via }, action: string, target: string, outcome: AuditEntry['outcome'], details: Record<string, unknown>) =>
+    deps.audit?.record(em, { actorId: reader.userId, actorPhone: reader.phone, action, target, outcome, details, channel: reader.via ?? 'http' });
 
   async function ownerLevel(em: EntityManager, clienteId: number): Promise<number> {
     const owner = await em.findOne(Usuario, { id: clienteId }, { populate: ['role'] as never });
@@ -131,7 +132,9 @@ export function createFileAccessService(deps: FileAccessDeps) {
   }
 
   return {
-    async openClientFile(em: EntityManager, reader: Reader, fileId: string): Promise<OpenedFile> {
+    /** `via`: where the read comes from (chat `/archivo enviar`, HTTP, an export), for the audit row. */
+    async openClientFile(em: EntityManager, reader: Reader, fileId: string, via: NonNullable<AuditEntry['channel']> = 'http'): Promise<OpenedFile> {
+      reader = { ...reader, via } as Reader;
       const file = await em.findOne(ClientFileStorage, { fileId } as never);
       if (!file) {
         // Audited too: guessing ids is an access attempt like any other.
@@ -143,7 +146,7 @@ export function createFileAccessService(deps: FileAccessDeps) {
         await audit(em, reader, 'files.download', fileId, 'denied', { reason: 'not_allowed', clienteId });
         throw new ForbiddenError(t('http.file_forbidden'), 'FILE_FORBIDDEN');
       }
-      const { handle, size } = await openStored(em, reader, 'file', fileId, file.downloadStatus === 'ok' ? file.filePath : null, clienteId);
+      const { handle, size } = await openStored(em, reader, 'file', fileId, file.downloadStatus === 'ok' && !file.expiredAt ? file.filePath : null, clienteId);
       try {
         const now = deps.clock.now();
         // Atomic increment: concurrent downloads must not lose counts.

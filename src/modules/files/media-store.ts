@@ -1,14 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { MediaRef } from '../../transport/events.ts';
 import { extensionFor, folderOf } from './file-names.ts';
+import type { StorageBackend } from './storage-backend.ts';
 
 /**
- * Streams one media file to `STORAGE_DIR/clients/client_{id}/…`, hashing while it writes and
+ * Streams one media file into the storage backend under `clients/client_{id}/…`, hashing while it writes and
  * stopping at the size cap. The file is named by its SHA-256, so a client's repeated file is kept
  * once. Never throws for a bad download: the result says what happened, for the row.
  */
@@ -27,7 +24,7 @@ export interface StoreResult {
 class TooLarge extends Error {}
 
 /** Counts and hashes bytes as they pass; errors out past `max` so nothing more is written. */
-function meter(max: number) {
+export function meter(max: number) {
   const hash = createHash('sha256');
   let size = 0;
   const stream = new Transform({
@@ -41,23 +38,25 @@ function meter(max: number) {
   return { stream, digest: () => hash.digest('hex'), size: () => size };
 }
 
-export async function storeMedia(opts: { storageDir: string; clientId: number; media: MediaRef; maxBytes: number }): Promise<StoreResult> {
-  const { media, maxBytes } = opts;
+export async function storeMedia(opts: { backend: StorageBackend; clientId: number; media: MediaRef; maxBytes: number }): Promise<StoreResult> {
+  const { media, maxBytes, backend } = opts;
   if (media.declaredSize && media.declaredSize > maxBytes) {
     return { status: 'too_large', relPath: null, sha256: null, size: media.declaredSize, error: `El archivo ocupa ${media.declaredSize} bytes; el máximo es ${maxBytes} (MEDIA_MAX_BYTES).` };
   }
   const relDir = `clients/client_${opts.clientId}/${folderOf(media.kind)}`;
-  const absDir = join(opts.storageDir, relDir);
-  await mkdir(absDir, { recursive: true });
-  const tmp = join(absDir, `.incoming-${randomUUID()}`);
+  const tmp = `${relDir}/.incoming-${randomUUID()}`;
   const m = meter(maxBytes);
   let source: Readable | null = null;
   try {
     source = await media.open();
-    await pipeline(source, m.stream, createWriteStream(tmp, { flags: 'wx' }));
+    source.once('error', (err) => m.stream.destroy(err));
+    // The meter may fail (too large) before the backend attaches its pipeline: keep that error
+    // from being "unhandled"; the pipeline still sees the stream as errored and rejects.
+    m.stream.on('error', () => undefined);
+    await backend.put(tmp, source.pipe(m.stream));
   } catch (err) {
     source?.destroy();
-    await rm(tmp, { force: true });
+    await backend.delete(tmp).catch(() => undefined);
     if (err instanceof TooLarge) {
       return { status: 'too_large', relPath: null, sha256: null, size: m.size(), error: `El archivo supera el máximo de ${maxBytes} bytes (MEDIA_MAX_BYTES).` };
     }
@@ -65,13 +64,12 @@ export async function storeMedia(opts: { storageDir: string; clientId: number; m
   }
   const sha256 = m.digest();
   if (media.expectedSha256 && media.expectedSha256 !== sha256) {
-    await rm(tmp, { force: true });
+    await backend.delete(tmp);
     return { status: 'checksum_mismatch', relPath: null, sha256, size: m.size(), error: `SHA-256 ${sha256} no coincide con el anunciado por WhatsApp (${media.expectedSha256}).` };
   }
-  const name = `${sha256}.${extensionFor(media.mimetype, media.fileName, media.kind)}`;
-  const target = join(absDir, name);
-  const exists = await stat(target).then(() => true, () => false);
-  if (exists) await rm(tmp, { force: true });
-  else await rename(tmp, target);
-  return { status: 'ok', relPath: `${relDir}/${name}`, sha256, size: m.size(), error: null };
+  const key = `${relDir}/${sha256}.${extensionFor(media.mimetype, media.fileName, media.kind)}`;
+  // Named by content: the same bytes from one client are kept once.
+  if (await backend.exists(key)) await backend.delete(tmp);
+  else await backend.move(tmp, key);
+  return { status: 'ok', relPath: key, sha256, size: m.size(), error: null };
 }

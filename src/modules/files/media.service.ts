@@ -5,9 +5,7 @@ import { withEm, type Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { MediaRef } from '../../transport/events.ts';
 import type { MetricsRegistry } from '../../http/metrics-registry.ts';
-import { ClientFileStorage } from './client-file-storage.entity.ts';
-import { storableSize } from '../messaging/storable.ts';
-import { storeMedia, type StoreResult } from './media-store.ts';
+import type { FilesService } from './files.service.ts';
 import { findRepairCandidates, repairJob, type RepairOpener } from './media-repair.ts';
 
 /**
@@ -32,43 +30,17 @@ export interface MediaService {
   retryFailed(open: RepairOpener, limit?: number): Promise<number>;
 }
 
-export function createMediaService(deps: { config: Config; logger: Logger; orm: Orm; clock: Clock; metrics?: MetricsRegistry; concurrency?: number }): MediaService {
+export function createMediaService(deps: { config: Config; logger: Logger; orm: Orm; clock: Clock; files: FilesService; metrics?: MetricsRegistry; concurrency?: number }): MediaService {
   const log = deps.logger.child({ module: 'media' });
   const queue = new PQueue({ concurrency: deps.concurrency ?? 2 });
 
-  const record = async (job: MediaJob, result: StoreResult): Promise<void> => {
-    await withEm(deps.orm, (em) =>
-      em.nativeUpdate(ClientFileStorage, { fileId: job.fileId }, {
-        downloadStatus: result.status,
-        downloadError: result.error,
-        filePath: result.relPath ?? '',
-        checksumSha256: result.sha256,
-        // A sender's absurd announced size (too_large) is kept in the reason only.
-        fileSize: storableSize(result.size),
-        uploadTimestamp: result.status === 'ok' ? deps.clock.now() : null,
-        updatedAt: new Date(),
-      }),
-    );
-  };
-
   const run = async (job: MediaJob): Promise<void> => {
-    const result = await storeMedia({ storageDir: deps.config.STORAGE_DIR, clientId: job.userId, media: job.media, maxBytes: deps.config.MEDIA_MAX_BYTES });
+    // The one write path for client files: the files service streams, names and records it.
+    const { result } = await deps.files.saveClientFile((fn) => withEm(deps.orm, fn), job.userId, { fileId: job.fileId, messageId: job.messageId, media: job.media });
     if (result.status === 'ok') log.debug({ msgId: job.messageId, size: result.size }, 'media stored');
     else {
       log.warn({ msgId: job.messageId, status: result.status, reason: result.error }, 'media not stored');
       deps.metrics?.failure('media');
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await record(job, result);
-        return;
-      } catch (err) {
-        if (attempt >= 3) {
-          log.error({ err, msgId: job.messageId, fileId: job.fileId }, 'could not record media outcome');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 100 * attempt));
-      }
     }
   };
 

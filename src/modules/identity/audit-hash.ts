@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * Pure helpers behind the tamper-evident audit log: canonical JSON, the row hash and the
@@ -83,6 +83,48 @@ export function hashAuditRow(prevHash: string | null, row: HashedFields): string
     durationMs: row.durationMs ?? null,
     channel: row.channel ?? null,
     createdAt: row.createdAt.toISOString(),
+  });
+  return createHash('sha256').update(prevHash ?? '').update(canonical).digest('hex');
+}
+
+/**
+ * Version 2 (the erasure redesign). The personal fields — actor phone, target, details — enter the
+ * chain only through a keyed digest (HMAC-SHA256 with AUDIT_HMAC_KEY) stored beside them, so an
+ * erasure can blank the field while the row's hash, and every later link, still verifies. The key
+ * keeps a blanked phone from being recovered by hashing every possible number. A field present on
+ * the row must still match its digest, so editing it is detected like any other change.
+ */
+export interface DigestedFields {
+  actorId: number | null;
+  action: string;
+  outcome: string;
+  durationMs: number | null;
+  channel: string | null;
+  createdAt: Date;
+  actorPhoneDigest: string | null;
+  targetDigest: string | null;
+  detailsDigest: string | null;
+}
+
+/** HMAC-SHA256 of a personal field (strings as they are; details as canonical JSON); null stays null. */
+export function personalDigest(key: Buffer, value: string | Record<string, unknown> | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = typeof value === 'string' ? value : canonicalJson(value);
+  return createHmac('sha256', key).update(text).digest('hex');
+}
+
+export function hashAuditRowV2(prevHash: string | null, row: DigestedFields): string {
+  const canonical = canonicalJson({
+    v: 2,
+    actorId: row.actorId ?? null,
+    action: row.action,
+    outcome: row.outcome,
+    durationMs: row.durationMs ?? null,
+    channel: row.channel ?? null,
+    createdAt: row.createdAt.toISOString(),
+    actorPhoneDigest: row.actorPhoneDigest ?? null,
+    targetDigest: row.targetDigest ?? null,
+    detailsDigest: row.detailsDigest ?? null,
   });
   return createHash('sha256').update(prevHash ?? '').update(canonical).digest('hex');
 }

@@ -19,6 +19,17 @@ export const AuditLog = defineEntity({
     durationMs: p.integer().nullable(),
     /** Where the action came from: 'chat', 'http', 'cli' or 'system'. */
     channel: p.string().length(20).nullable(),
+    /**
+     * 1: the hash covers the personal fields in clear (rows written before the erasure redesign);
+     * 2: it covers their keyed digests below, so the fields can be blanked by an erasure.
+     */
+    hashVersion: p.integer().default(1),
+    /** HMAC-SHA256 (AUDIT_HMAC_KEY) of actor_phone / target / canonical details; null when the field was null. */
+    actorPhoneDigest: p.string().length(64).nullable(),
+    targetDigest: p.string().length(64).nullable(),
+    detailsDigest: p.string().length(64).nullable(),
+    /** Set when an erasure blanked this row's personal fields (the digests still chain). */
+    erasedAt: p.datetime().nullable(),
     prevHash: p.string().length(64).nullable(),
     hash: p.string().length(64),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),

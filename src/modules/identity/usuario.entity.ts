@@ -41,6 +41,8 @@ export const Usuario = defineEntity({
     failedLoginCount: p.integer().default(0),
     lockedUntil: p.datetime().nullable(),
     lastMessageAt: p.datetime().nullable(),
+    /** Legal hold: retention never deletes this client's files while set. */
+    legalHold: p.boolean().default(false),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
     updatedAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()).onUpdate(() => new Date()),
   },

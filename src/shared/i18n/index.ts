@@ -4,6 +4,7 @@ import { admin } from './es/admin.ts';
 import { flows } from './es/flows.ts';
 import { segments } from './es/segments.ts';
 import { templates } from './es/templates.ts';
+import { files } from './es/files.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
@@ -22,7 +23,7 @@ function mergeParts(...parts: Array<Record<string, string>>): Record<string, str
   return out;
 }
 
-const catalog = mergeParts(common, http, admin, flows, segments, templates);
+const catalog = mergeParts(common, http, admin, flows, segments, templates, files);
 
 /** Every key of the catalog (tests check that each key the code uses exists). */
 export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));

@@ -1,3 +1,4 @@
+import { clienteDatosSubcommands } from './cliente-datos.command.ts';
 import { z } from 'zod';
 import { text } from '../../../transport/types.ts';
 import { formatNumber, t } from '../../../shared/i18n/index.ts';
@@ -66,7 +67,8 @@ export function renderProfile(p: ClientProfile): string {
   return out.join('\n');
 }
 
-const clienteSubcommands: Array<SubcommandDef<any>> = [];
+/** Data rights on a client (issue 13): export, erasure, legal hold. */
+const clienteSubcommands: Array<SubcommandDef<any>> = [...clienteDatosSubcommands];
 
 export const clienteCommand = defineCommand({
   name: 'cliente',

@@ -10,6 +10,7 @@ import { segmentoCommand } from './segmento.command.ts';
 import { clienteCommand } from './cliente.command.ts';
 import { pedidoCommand } from './pedido.command.ts';
 import { plantillaCommand } from './plantilla.command.ts';
+import { archivoCommand } from './archivo.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -25,6 +26,7 @@ export const commandDefs: readonly CommandDef[] = [
   clienteCommand,
   pedidoCommand,
   plantillaCommand,
+  archivoCommand,
   confirmarCommand,
   cancelarCommand,
 ];

@@ -99,6 +99,7 @@ export const admin: Record<string, string> = {
   'admin.audit.verify_broken': '⚠️ El registro de auditoría ha sido alterado: la cadena se rompe en la entrada #{id} ({reason}).',
   'admin.audit.reason_hash_mismatch': 'su contenido no coincide con su hash',
   'admin.audit.reason_prev_hash_mismatch': 'no enlaza con la entrada anterior',
+  'admin.audit.reason_field_mismatch': 'un dato personal no coincide con su huella (se modificó)',
   'admin.outcome.allowed': 'permitido',
   'admin.outcome.denied': 'denegado',
   'admin.outcome.error': 'error',
