@@ -69,9 +69,16 @@ const schema = z.object({
   META_APP_SECRET: z.string().min(1).optional(),
   META_VERIFY_TOKEN: z.string().min(1).optional(),
   META_ACCESS_TOKEN: z.string().min(1).optional(),
-  META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'expected the numeric phone number id from Meta').optional(),
+  // Several Cloud API numbers may share the app: comma-separated phone number ids.
+  META_PHONE_NUMBER_ID: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^\d{1,30}$/.test(id)), 'expected numeric phone number ids from Meta, comma-separated')
+    .default([]),
   META_WABA_ID: z.string().regex(/^\d+$/, 'expected the numeric WhatsApp Business Account id').optional(),
-  META_GRAPH_URL: z.url({ message: 'expected an http(s) URL' }).default('https://graph.facebook.com/v21.0'),
+  // Graph API base URL including the version; v24.0 is current (older versions are refused by Meta).
+  META_GRAPH_URL: z.url({ message: 'expected an http(s) URL' }).default('https://graph.facebook.com/v24.0'),
+  META_MARK_READ: boolish.default(true),
   PAIRING_PHONE: z
     .string()
     .transform((v) => v.replace(/[\s\-().+]/g, ''))

@@ -3,7 +3,7 @@ import type { Logger } from './logger.ts';
 import { bootCore, type App } from './app.ts';
 import { buildServer } from './http/server.ts';
 import { startLiveTransport } from './transport/index.ts';
-import { createScheduler } from './jobs/scheduler.ts';
+import { startJobs } from './jobs/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 
@@ -23,17 +23,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     if (config.WHATSAPP_ENABLED) {
       const live = await startLiveTransport(app);
       if (live) {
-        app.services.setTransport(live.transport);
-        app.onClose(live.stop);
+        const remove = app.services.transports.add(live.transport);
+        app.onClose(async () => {
+          await live.stop();
+          remove();
+        });
       }
     } else {
       logger.info({ module: 'transport' }, 'WhatsApp disabled (WHATSAPP_ENABLED=false): sidecar only');
     }
 
-    const scheduler = createScheduler(logger);
-    app.services.scheduler = scheduler;
-    app.onClose(() => scheduler.stop());
-    for (const register of app.services.jobRegistrations) register(scheduler);
+    const running = startJobs({ config, logger, services: app.services });
+    app.onClose(() => running.stop());
   } catch (err) {
     await app.close();
     throw err;

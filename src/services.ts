@@ -1,12 +1,8 @@
-import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
-import type { Orm } from './db/orm.ts';
-import type { Clock } from './shared/clock.ts';
-import type { ConnectionState, Transport } from './transport/types.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
-import type { EntityManager } from '@mikro-orm/sql';
-import type { Reply } from './transport/types.ts';
-import { createMetricsRegistry, type MetricsRegistry } from './http/metrics-registry.ts';
+import type { ConnectionState } from './transport/types.ts';
+import type { ServiceDeps } from './shared/service-deps.ts';
+import { withEm } from './db/orm.ts';
+import { createMetricsRegistry, type MetricsRegistry } from './shared/metrics-registry.ts';
 import { createMetaService, type MetaService } from './modules/meta/meta.service.ts';
 import { createAuditService, type AuditService } from './modules/identity/audit.service.ts';
 import { createRbacService, type RbacService } from './modules/identity/rbac.service.ts';
@@ -19,99 +15,83 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
+import { createReceiptService, type ReceiptService } from './modules/messaging/receipts.ts';
+import { createTransportRegistry, type TransportRegistry } from './modules/messaging/transports.ts';
+import { latestInbound, windowOpen } from './modules/messaging/customer-window.ts';
+import { campaignReceiptHandler } from './modules/campaigns/receipt-handler.ts';
+import { templateReceiptHandler } from './modules/templates/receipt-handler.ts';
 
-export interface AuditEntry {
-  actorId?: number | null;
-  actorPhone?: string | null;
-  action: string;
-  target?: string | null;
-  details?: Record<string, unknown>;
-  outcome: 'allowed' | 'denied' | 'error' | 'success' | 'failure';
-  durationMs?: number;
-  channel?: 'chat' | 'http' | 'cli' | 'system';
-}
-
-/** A slash command typed in a chat, as the transport hands it to the admin router. */
-export interface CommandInput {
-  phone: string;
-  jid: string;
-  text: string;
-  isGroup: boolean;
-  name?: string | null;
-  messageId?: string;
-  now: Date;
-}
-
-export interface ServiceDeps {
-  config: Config;
-  logger: Logger;
-  orm: Orm;
-  clock: Clock;
-}
+// Shared types live with their owners; re-exported here for convenience.
+export type { ServiceDeps } from './shared/service-deps.ts';
+export type { AuditEntry } from './modules/identity/audit.service.ts';
+export type { CommandInput } from './modules/admin/router.ts';
 
 /**
- * One typed object with every domain service, wired once. Factories take plain deps
- * (no container); each module adds its service here.
+ * One typed object with every domain service, built once in dependency order (each factory gets
+ * the services it needs, already built; nothing is filled in afterwards). Factories take plain
+ * deps (no container); each module adds its service here.
  */
 export interface Services {
   deps: ServiceDeps;
-  /** The active outbound transport, set once the WhatsApp (or replay) transport is up. */
-  transport: Transport | null;
-  setTransport(t: Transport | null): void;
-  transportState(): ConnectionState;
-  /** Set by the boot once jobs start (absent in replay/tests). */
-  scheduler?: Scheduler;
-  /** Modules push their cron jobs here; the boot registers them after the transport is up. */
-  jobRegistrations: Array<(s: Scheduler) => void>;
-  /** Tamper-evident audit log (identity module): record, verify, list. */
-  audit?: AuditService;
-  /** Caller → role → permissions, shared by chat commands and the HTTP API. */
-  rbac?: RbacService;
-  /** HTTP login (password + TOTP, lockout). */
-  auth?: AuthService;
-  /** The admin command router (admin module): every `/…` message from a 1:1 chat goes here. */
-  commands?: CommandRouter;
-  /** Prometheus counters and gauges; src/http/metrics-registry.ts documents the seams to call. */
+  /** Prometheus counters and gauges; src/shared/metrics-registry.ts documents the seams to call. */
   metrics: MetricsRegistry;
-  /** Meta Cloud API: Graph API client, webhook inbox and its worker (src/modules/meta). */
-  meta: MetaService;
   /** Media downloads into STORAGE_DIR/clients/… (files module). */
   media: MediaService;
+  /** The one delivery-tracking path: receipts of both platforms, handlers of other modules, early receipts. */
+  receipts: ReceiptService;
   /** The ingest pipeline: every normalized event written once, before anything reacts (messaging). */
   ingest: IngestService;
-  /** Send a Reply through the active transport and log it (origin, campaign). */
+  /** The transports running now (Baileys, Cloud API numbers); the boot adds the live ones. */
+  transports: TransportRegistry;
+  /** Send a Reply through the right transport and log it (origin, campaign, business number). */
   outbound: OutboundService;
   /** What the customer flows may do: opt-out/in, latest orders (messaging). */
   customers: CustomerService;
+  /** Tamper-evident audit log (identity module): record, verify, list. */
+  audit: AuditService;
+  /** Caller → role → permissions, shared by chat commands and the HTTP API. */
+  rbac: RbacService;
+  /** HTTP login (password + TOTP, lockout). */
+  auth: AuthService;
+  /** Meta Cloud API: Graph API clients and transports per number, webhook inbox and its worker. */
+  meta: MetaService;
+  /** The admin command router (admin module): every `/…` message from a 1:1 chat goes here. */
+  commands: CommandRouter;
+  /** The Baileys connection state (health, metrics). */
+  transportState(): ConnectionState;
+  /**
+   * Cron jobs a module registers at run time (src/jobs/index.ts lists the modules' jobs as data;
+   * this remains for code that only knows its jobs once running). Started with the other jobs.
+   */
+  jobRegistrations: Array<(s: Scheduler) => void>;
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const started = deps.clock.now().toISOString();
   const metrics = createMetricsRegistry();
   const media = createMediaService({ ...deps, metrics });
+  const receipts = createReceiptService();
+  receipts.register(campaignReceiptHandler);
+  receipts.register(templateReceiptHandler);
   const registry = createRegistry(commandDefs);
-  const ingest = createIngestService({ ...deps, media, metrics, storableBody: (body) => redactCommandText(registry, body) });
-  const services: Services = {
-    media,
-    ingest,
-    outbound: createOutboundService({ ...deps, ingest, metrics, transport: () => services.transport }),
-    customers: createCustomerService(deps),
-    deps,
+  const ingest = createIngestService({ ...deps, media, receipts, metrics, storableBody: (body) => redactCommandText(registry, body) });
+  const transports = createTransportRegistry(deps.clock);
+  const outbound = createOutboundService({ ...deps, ingest, metrics, transports });
+  const customers = createCustomerService(deps);
+  const audit = createAuditService(deps);
+  const rbac = createRbacService(deps);
+  const auth = createAuthService({ ...deps, rbac, audit });
+  const meta = createMetaService(deps, {
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
-    meta: createMetaService(deps, { metrics, sink: () => services.ingest }),
-    transport: null,
-    jobRegistrations: [],
-    setTransport(t) {
-      services.transport = t;
-    },
-    transportState() {
-      return services.transport?.state() ?? { status: 'disabled', since: started, reconnects: 0 };
-    },
+    sink: ingest,
+    windowOpen: (phone, number) => withEm(deps.orm, async (em) => windowOpen(await latestInbound(em, { phone, jid: '' }, number), deps.clock.now())),
+  });
+  for (const t of meta.transports) transports.add(t);
+  const base = {
+    deps, metrics, media, receipts, ingest, transports, outbound, customers, audit, rbac, auth, meta,
+    transportState: () => transports.state(),
+    jobRegistrations: [] as Array<(s: Scheduler) => void>,
   };
-  services.audit = createAuditService(deps);
-  services.rbac = createRbacService(deps);
-  services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
-  services.commands = createCommandRouter({ services, registry });
-  return services;
+  const commands = createCommandRouter({ services: base, registry });
+  return { ...base, commands };
 }

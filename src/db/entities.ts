@@ -40,7 +40,7 @@ import { SegmentPerformance } from '../modules/segments/segment-performance.enti
 import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
-import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
+import { EarlyReceipt } from '../modules/messaging/early-receipt.entity.ts';
 
 /** The explicit entity list: every table MarIADono owns (34 tables). */
 export const entities = [
@@ -52,5 +52,5 @@ export const entities = [
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
-  WebhookInbox, MetaPendingStatus,
+  WebhookInbox, EarlyReceipt,
 ];

@@ -159,6 +159,7 @@ export function createBaileysAdapter(deps: AdapterDeps) {
             }
           : null,
         upsertType,
+        businessNumberId: self.phone,
         extra: content.extra,
       },
     };

@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import { generateMessageIDV2, type AnyMessageContent } from '@whiskeysockets/baileys';
-import { TransportUnavailableError } from './reply.ts';
+import { replyText, TransportUnavailableError } from './reply.ts';
 import type { ConnectionState, OutboundOrigin, Reply, SendResult, Transport } from './types.ts';
 import type { SocketLike } from './socket.ts';
+import { phoneOfJid } from './jid.ts';
 
 /**
  * The Baileys side of the `Transport` interface, shared by the live socket and the replay
@@ -15,6 +16,12 @@ export function replyToContent(reply: Reply): AnyMessageContent {
   switch (reply.kind) {
     case 'text':
       return { text: reply.text };
+    // No interactive messages on Baileys (WhatsApp drops them for linked devices): numbered
+    // options, which the flows accept as answers; a template is its rendered text.
+    case 'template':
+    case 'buttons':
+    case 'list':
+      return { text: replyText(reply) };
     case 'image': {
       const image = reply.buffer ?? (reply.path ? { url: reply.path } : null);
       if (!image) throw new Error('image reply needs a path or a buffer');
@@ -39,6 +46,7 @@ export function createBaileysTransport(opts: BaileysTransportOptions): Transport
   return {
     platform: 'baileys',
     state: opts.state,
+    businessNumberId: () => phoneOfJid(opts.socket()?.user?.id),
     async send(jid: string, reply: Reply, o: { origin?: OutboundOrigin; campaignId?: string } = {}): Promise<SendResult> {
       const sock = opts.socket();
       if (!sock) throw new TransportUnavailableError();

@@ -102,7 +102,7 @@ describe('slash commands never reach the customer flows', () => {
 
   it('answers "no permission" when no command router is installed', async () => {
     h = await createTestHarness('sqlite', { start: new Date(T0 * 1000) });
-    h.services.commands = undefined;
+    h.services.commands = undefined as never;
     expect(texts(await h.say(ANA, '/ayuda'))).toEqual([t('common.forbidden')]);
   });
 

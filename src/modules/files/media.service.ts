@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.ts';
 import { withEm, type Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { MediaRef } from '../../transport/events.ts';
-import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 import { ClientFileStorage } from './client-file-storage.entity.ts';
 import { storableSize } from '../messaging/storable.ts';
 import { storeMedia, type StoreResult } from './media-store.ts';

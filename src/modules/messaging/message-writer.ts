@@ -92,6 +92,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
         remoteJid: e.chatJid,
         channel: ctx.channelId,
         platformOrigin: e.platform,
+        businessNumberId: e.businessNumberId?.slice(0, 50) ?? null,
         messageDirection: e.fromMe ? 'outbound' : 'inbound',
         origin: e.fromMe ? (own?.origin ?? 'staff_phone') : 'customer',
         campaign: own?.campaignId ?? null,

@@ -15,6 +15,8 @@ export interface OutboundEntry {
   peerPhone: string | null;
   peerLid?: string | null;
   platform: Platform;
+  /** The number it went out from (see conversations_log.business_number_id). */
+  businessNumberId?: string | null;
   messageType: MessageType;
   body: string | null;
   origin: OutboundOrigin;
@@ -56,6 +58,7 @@ export async function writeOutbound(em: EntityManager, entry: OutboundEntry, cha
       remoteJid: entry.chatJid,
       channel: channelId,
       platformOrigin: entry.platform,
+      businessNumberId: entry.businessNumberId ?? null,
       messageDirection: 'outbound',
       origin: entry.origin,
       campaign: entry.campaignId ?? null,

@@ -3,20 +3,33 @@ import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { OutboundOrigin, Reply, SendResult, Transport } from '../../transport/types.ts';
+import type { Platform } from '../../transport/events.ts';
+import { withEm, type Orm } from '../../db/orm.ts';
+import type { TransportRegistry } from './transports.ts';
+import { latestInbound } from './customer-window.ts';
 import { describeReply, TransportUnavailableError } from '../../transport/reply.ts';
 import { lidOfJid, phoneOfJid, toSendJid } from '../../transport/jid.ts';
 import type { IngestService } from './ingest.service.ts';
-import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 
 /**
- * The one way to send: through the active transport, then one outbound `conversations_log` row
- * with who caused it (flow, command, campaign…). A failed send is logged as `failed` with the
- * reason and rethrown; a failed log write never fails the send (the ingest retries it).
+ * The one way to send: through a transport, then one outbound `conversations_log` row with who
+ * caused it (flow, command, campaign…) and the business number it went out from. A failed send
+ * is logged as `failed` with the reason and rethrown; a failed log write never fails the send
+ * (the ingest retries it).
+ *
+ * Which transport: the caller's explicit platform / business number (campaigns), otherwise the
+ * platform and number of the client's latest inbound message (whoever the customer wrote to
+ * answers), otherwise the first transport running (Baileys when it runs).
  */
 
 export interface SendOptions {
   origin: OutboundOrigin;
   campaignId?: string | null;
+  /** Send through this platform (explicit choice; no fallback to another platform). */
+  platform?: Platform | null;
+  /** Send from this business number (Cloud API phone number id, or the Baileys phone). */
+  businessNumberId?: string | null;
 }
 
 export interface OutboundService {
@@ -29,12 +42,23 @@ export interface OutboundService {
 export function createOutboundService(deps: {
   logger: Logger;
   clock: Clock;
+  orm: Orm;
   ingest: IngestService;
   metrics?: MetricsRegistry;
-  transport(): Transport | null;
+  transports: TransportRegistry;
 }): OutboundService {
   const log = deps.logger.child({ module: 'outbound' });
   let inFlight = 0;
+
+  const choose = async (jid: string, opts: SendOptions): Promise<Transport | null> => {
+    if (opts.platform || opts.businessNumberId) return deps.transports.pick({ platform: opts.platform, businessNumberId: opts.businessNumberId }, true);
+    if (deps.transports.all().length <= 1) return deps.transports.pick({}, false);
+    const last = await withEm(deps.orm, (em) => latestInbound(em, { phone: phoneOfJid(jid), jid })).catch((err) => {
+      log.warn({ err }, 'latest inbound lookup failed; using the default transport');
+      return null;
+    });
+    return deps.transports.pick({ platform: last?.platform, businessNumberId: last?.businessNumberId }, false);
+  };
 
   const record = (entry: Parameters<IngestService['logOutbound']>[0]) =>
     deps.ingest.logOutbound(entry).catch((err) => log.error({ err, msgId: entry.messageId }, 'outbound log failed'));
@@ -44,7 +68,7 @@ export function createOutboundService(deps: {
     async send(to, reply, opts) {
       const jid = toSendJid(to);
       if (!jid) throw new ValidationError(`"${to}" no es un número de WhatsApp válido (usa el formato internacional, p. ej. +34600000001).`);
-      const transport = deps.transport();
+      const transport = await choose(jid, opts);
       if (!transport) throw new TransportUnavailableError();
       const { messageType, body } = describeReply(reply);
       const base = {
@@ -52,6 +76,7 @@ export function createOutboundService(deps: {
         peerPhone: phoneOfJid(jid),
         peerLid: lidOfJid(jid),
         platform: transport.platform,
+        businessNumberId: transport.businessNumberId(),
         messageType,
         body,
         origin: opts.origin,

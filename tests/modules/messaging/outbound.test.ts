@@ -49,7 +49,7 @@ describe('services.outbound (send + log)', () => {
 
   it('refuses an invalid recipient with a Spanish message, and says when WhatsApp is not connected', async () => {
     await expect(h.services.outbound.send('hola', { kind: 'text', text: 'x' }, { origin: 'api' })).rejects.toThrow(/no es un número de WhatsApp válido/);
-    h.services.setTransport(null);
+    for (const t of h.services.transports.all()) h.services.transports.remove(t);
     await expect(h.services.outbound.send('34600000003', { kind: 'text', text: 'x' }, { origin: 'api' })).rejects.toMatchObject({ code: 'TRANSPORT_UNAVAILABLE', status: 503 });
   });
 });

@@ -1,0 +1,25 @@
+import type { ReceiptHandler } from '../messaging/receipts.ts';
+import { replaceableBy } from '../messaging/status-order.ts';
+import { TemplateUsageLog } from './template-usage-log.entity.ts';
+
+const USAGE_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+
+/**
+ * Receipts → `template_usage_log.status`, registered with messaging's receipt service. A send
+ * logged as `message_type = template` expects a usage row carrying its message id.
+ */
+export const templateReceiptHandler: ReceiptHandler = {
+  name: 'template_usage_log',
+  async apply(em, r) {
+    const lower = replaceableBy(r.status, USAGE_STATUSES);
+    if (!lower.length) return 0;
+    return em.nativeUpdate(TemplateUsageLog, { messageId: r.messageId, status: { $in: lower } } as never, { status: r.status } as never);
+  },
+  async awaiting(em, sends) {
+    const expected = sends.filter((s) => s.messageType === 'template').map((s) => s.messageId);
+    if (!expected.length) return new Set();
+    const rows = (await em.createQueryBuilder(TemplateUsageLog, 'u').select(['u.messageId'] as never).where({ messageId: { $in: expected } } as never).execute('all')) as Array<{ messageId: string }>;
+    const have = new Set(rows.map((r) => r.messageId));
+    return new Set(expected.filter((id) => !have.has(id)));
+  },
+};
