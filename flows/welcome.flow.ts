@@ -1,6 +1,6 @@
 import { addKeyword, EVENTS } from '@builderbot/bot';
 import { t } from '../src/shared/i18n/index.ts';
-import { step, type FlowDeps } from './context.ts';
+import { menuMessage, step, type FlowDeps } from './context.ts';
 
 /**
  * The catch-all (BuilderBot's WELCOME event fires when no keyword matched): a new customer gets
@@ -11,7 +11,7 @@ export function createWelcomeFlow(deps: FlowDeps) {
     step(deps, 'welcome', async (ctx, say) => {
       if (ctx.mariadono?.firstContact) {
         const name = ctx.mariadono.name?.trim();
-        return say([name ? t('flows.welcome_named', { name }) : t('flows.welcome'), t('flows.menu')]);
+        return say([name ? t('flows.welcome_named', { name }) : t('flows.welcome'), menuMessage()]);
       }
       await say(t('flows.fallback'));
     }),

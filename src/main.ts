@@ -20,6 +20,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     app.onClose(() => http.close());
     logger.info({ module: 'http', port: config.HTTP_PORT, host: config.HTTP_HOST }, 'HTTP sidecar listening');
 
+    // Cloud API numbers (META_PHONE_NUMBER_ID) answer their customers through the same flows.
+    if (app.services.meta.transports.length) {
+      const { startCloudChannel } = await import('./transport/cloud/index.ts');
+      const cloud = await startCloudChannel({ config, logger, clock: app.clock, services: app.services });
+      app.onClose(() => cloud.stop());
+      logger.info({ module: 'cloud', numbers: app.services.meta.transports.length }, 'Cloud API channel answering');
+    }
+
     if (config.WHATSAPP_ENABLED) {
       const live = await startLiveTransport(app);
       if (live) {

@@ -3,7 +3,6 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Services } from '../services.ts';
-import { t } from '../shared/i18n/index.ts';
 import type { DomainEvent } from './events.ts';
 import { createBaileysAdapter, type AdapterDeps, type MappedMessage } from './baileys-adapter.ts';
 import type { ConnectionStateHolder } from './connection-state.ts';
@@ -11,7 +10,8 @@ import type { LidDirectory } from './lid-directory.ts';
 import type { SocketLike } from './socket.ts';
 import type { MariadonoProvider } from './provider.ts';
 import { lidOfJid, phoneOfJid, toSendJid } from './jid.ts';
-import { mediaReply } from './flow-media.ts';
+import { flowReply } from './flow-reply.ts';
+import { commandReplies } from './command-replies.ts';
 import { routeOf } from './routing.ts';
 import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
@@ -72,22 +72,7 @@ export function createSession(deps: SessionDeps) {
   };
 
   const runCommand = async (m: MappedMessage, outcome: MessageOutcome | undefined) => {
-    const e = m.event;
-    const phone = outcome?.phone ?? e.senderPhone;
-    let replies: Reply[];
-    if (!phone || !services.commands) {
-      replies = [{ kind: 'text', text: t('common.forbidden') }];
-    } else {
-      try {
-        replies = await services.commands.handle({
-          phone, jid: e.chatJid, text: e.body!.trim(), isGroup: e.isGroup, name: e.senderName ?? null, messageId: e.messageId, now: clock.now(),
-        });
-      } catch (err) {
-        log.error({ err, msgId: e.messageId }, 'command router failed');
-        replies = [{ kind: 'text', text: t('common.internal_error') }];
-      }
-    }
-    for (const r of replies) await sendSafe(e.chatJid, r, 'command');
+    for (const r of await commandReplies(services, clock, log, m.event, outcome)) await sendSafe(m.event.chatJid, r, 'command');
   };
 
   const runFlows = async (data: BaileysEventMap['messages.upsert'], m: MappedMessage, outcome: MessageOutcome | undefined) => {
@@ -204,9 +189,7 @@ export function createSession(deps: SessionDeps) {
         log.warn('flow reply to an unusable address dropped');
         return null;
       }
-      const media = typeof options?.media === 'string' ? options.media : null;
-      const reply: Reply = media ? mediaReply(media, text) : { kind: 'text', text };
-      return sendSafe(jid, reply, 'flow');
+      return sendSafe(jid, flowReply(text, options), 'flow');
     },
     /** Resolves when every handler, flow run, send, write and download started so far is done. */
     async idle(): Promise<void> {

@@ -1,3 +1,4 @@
+import { jidUser } from '../../transport/jid.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { ConversationLog, type MessageType as LogMessageType } from './conversation-log.entity.ts';
 import { WhatsappGroup } from '../groups/whatsapp-group.entity.ts';
@@ -129,7 +130,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
   if (groups.length) {
     const jids = [...new Set(groups.map((e) => e.chatJid))];
     // A group seen before its metadata: a placeholder row the next sync fills in.
-    await insertIgnore(em, WhatsappGroup, jids.map((jid) => ({ groupId: jid, groupJid: jid, groupName: jid.split('@')[0]!, syncStatus: 'pending', isActive: true, createdAt: new Date(), updatedAt: new Date() })), 'groupId');
+    await insertIgnore(em, WhatsappGroup, jids.map((jid) => ({ groupId: jid, groupJid: jid, groupName: jidUser(jid), syncStatus: 'pending', isActive: true, createdAt: new Date(), updatedAt: new Date() })), 'groupId');
     const seen = await existingIds(em, WhatsappGroupMessageLog, groups.map((e) => e.messageId));
     const rows: Record<string, unknown>[] = [];
     for (const e of groups) {

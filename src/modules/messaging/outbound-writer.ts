@@ -6,7 +6,7 @@ import { WhatsappGroup } from '../groups/whatsapp-group.entity.ts';
 import { WhatsappGroupMessageLog } from '../groups/whatsapp-group-message-log.entity.ts';
 import type { DeliveryStatus, MessageType, Platform } from '../../transport/events.ts';
 import type { OutboundOrigin } from '../../transport/types.ts';
-import { jidKind } from '../../transport/jid.ts';
+import { jidKind, jidUser } from '../../transport/jid.ts';
 
 /** One message we sent (or tried to), as the outbound sender logs it at send time. */
 export interface OutboundEntry {
@@ -34,7 +34,7 @@ export interface OutboundEntry {
 export async function writeOutbound(em: EntityManager, entry: OutboundEntry, channelId: number | null): Promise<void> {
   if (jidKind(entry.chatJid) === 'group') {
     await em.createQueryBuilder(WhatsappGroup)
-      .insert({ groupId: entry.chatJid, groupJid: entry.chatJid, groupName: entry.chatJid.split('@')[0]!, syncStatus: 'pending', isActive: true } as never)
+      .insert({ groupId: entry.chatJid, groupJid: entry.chatJid, groupName: jidUser(entry.chatJid), syncStatus: 'pending', isActive: true } as never)
       .onConflict('groupId').ignore().execute();
     await em.createQueryBuilder(WhatsappGroupMessageLog)
       .insert({

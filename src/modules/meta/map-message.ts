@@ -1,3 +1,4 @@
+import { phoneJid } from '../../transport/jid.ts';
 import type { Readable } from 'node:stream';
 import type { MediaKind, MediaRef, MessageReceived, MessageType, ReceiptUpdated } from '../../transport/events.ts';
 import type { MetaContact, MetaInboundMessage, MetaMedia, MetaStatus } from './payload.ts';
@@ -150,7 +151,7 @@ export function mapInboundMessage(
       type: 'message',
       platform: 'meta_cloud',
       messageId: id,
-      chatJid: `${from}@s.whatsapp.net`,
+      chatJid: phoneJid(from),
       isGroup: false,
       senderPhone: from,
       peerPhone: from,
