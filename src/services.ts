@@ -19,6 +19,7 @@ import { createReceiptService, type ReceiptService } from './modules/messaging/r
 import { createTransportRegistry, type TransportRegistry } from './modules/messaging/transports.ts';
 import { latestInbound, windowOpen } from './modules/messaging/customer-window.ts';
 import { campaignReceiptHandler } from './modules/campaigns/receipt-handler.ts';
+import { createCampaignsService, type CampaignsService } from './modules/campaigns/campaigns.service.ts';
 import { templateReceiptHandler } from './modules/templates/receipt-handler.ts';
 
 // Shared types live with their owners; re-exported here for convenience.
@@ -55,6 +56,8 @@ export interface Services {
   auth: AuthService;
   /** Meta Cloud API: Graph API clients and transports per number, webhook inbox and its worker. */
   meta: MetaService;
+  /** Campaigns: queries, edits and status transitions as conditional updates (campaigns module). */
+  campaigns: CampaignsService;
   /** The admin command router (admin module): every `/…` message from a 1:1 chat goes here. */
   commands: CommandRouter;
   /** The Baileys connection state (health, metrics). */
@@ -87,8 +90,9 @@ export function createServices(deps: ServiceDeps): Services {
     windowOpen: (phone, number) => withEm(deps.orm, async (em) => windowOpen(await latestInbound(em, { phone, jid: '' }, number), deps.clock.now())),
   });
   for (const t of meta.transports) transports.add(t);
+  const campaigns = createCampaignsService(deps);
   const base = {
-    deps, metrics, media, receipts, ingest, transports, outbound, customers, audit, rbac, auth, meta,
+    deps, metrics, media, receipts, ingest, transports, outbound, customers, audit, rbac, auth, meta, campaigns,
     transportState: () => transports.state(),
     jobRegistrations: [] as Array<(s: Scheduler) => void>,
   };
