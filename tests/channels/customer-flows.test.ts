@@ -4,6 +4,8 @@ import { Pedido } from '../../src/modules/orders/pedido.entity.ts';
 import { t } from '../../src/shared/i18n/index.ts';
 import { menuText } from '../../flows/context.ts';
 import { openChat, PLATFORMS, type ChatDriver } from './drivers.ts';
+import { pgAvailable } from '../helpers/db.ts';
+import { TEST_PHONE_NUMBER_ID } from '../helpers/meta.ts';
 
 const ANA = '34600000001';
 
@@ -55,5 +57,20 @@ describe.each(PLATFORMS)('customer flows over %s (same assertions on both platfo
     ]);
     expect(new Set(logged.map((r) => r.business_number_id)).size).toBe(1);
     expect(logged[0]!.business_number_id).not.toBeNull();
+  });
+});
+
+describe.runIf(await pgAvailable())('the Cloud API conversation on PostgreSQL', () => {
+  it('welcomes, answers a typed option and logs both directions with the business number', async () => {
+    const c = await openChat('meta', 'postgresql');
+    try {
+      expect(await c.say(ANA, 'hola', { name: 'Ana' })).toEqual([t('flows.welcome_named', { name: 'Ana' }), menuText()]);
+      expect(await c.say(ANA, '2')).toEqual([t('flows.orders_none')]);
+      const rows = await c.sql<{ message_direction: string; business_number_id: string }>('select message_direction, business_number_id from conversations_log order by id');
+      expect(rows.map((r) => r.message_direction)).toEqual(['inbound', 'outbound', 'outbound', 'inbound', 'outbound']);
+      expect(new Set(rows.map((r) => r.business_number_id))).toEqual(new Set([TEST_PHONE_NUMBER_ID]));
+    } finally {
+      await c.cleanup();
+    }
   });
 });
