@@ -36,16 +36,17 @@ export type FlowMessage = string | { body: string; buttons: Array<{ id: string; 
 export type FlowDynamic = (messages: FlowMessage | FlowMessage[]) => Promise<void>;
 
 /**
- * The menu: real reply buttons on the Cloud API, numbered options on Baileys. Button ids are the
- * option numbers, so a tap and a typed "2" are the same answer to the keyword flows.
+ * The menu: real reply buttons on the Cloud API, numbered options on Baileys. A tap sends the
+ * button's id; a typed number is read as the id of that option (src/transport/option-memory.ts);
+ * the ids are keywords of the option flows, which also accept the bare numbers.
  */
 export function menuMessage(): FlowMessage {
   return {
     body: t('flows.menu'),
     buttons: [
-      { id: '1', body: t('flows.menu_agent') },
-      { id: '2', body: t('flows.menu_orders') },
-      { id: '3', body: t('flows.menu_opt_out') },
+      { id: 'agente', body: t('flows.menu_agent') },
+      { id: 'pedidos', body: t('flows.menu_orders') },
+      { id: 'baja', body: t('flows.menu_opt_out') },
     ],
   };
 }

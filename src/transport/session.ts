@@ -12,6 +12,7 @@ import type { MariadonoProvider } from './provider.ts';
 import { lidOfJid, phoneOfJid, toSendJid } from './jid.ts';
 import { flowReply } from './flow-reply.ts';
 import { commandReplies } from './command-replies.ts';
+import { createOptionMemory } from './option-memory.ts';
 import { routeOf } from './routing.ts';
 import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
@@ -46,6 +47,7 @@ export function createSession(deps: SessionDeps) {
   const log = deps.logger.child({ module: 'whatsapp' });
   const { services, clock, state } = deps;
   const tracked = new Set<Promise<unknown>>();
+  const offered = createOptionMemory();
 
   const self = () => {
     const user = deps.socket()?.user;
@@ -87,7 +89,11 @@ export function createSession(deps: SessionDeps) {
     };
     // BuilderBot reads only top-level fields: unwrap disappearing-mode, view-once and
     // document-with-caption wrappers, or their text and media would never reach the flows.
-    const message = normalizeMessageContent(m.raw.message) ?? m.raw.message;
+    let message = normalizeMessageContent(m.raw.message) ?? m.raw.message;
+    // A typed number answers the options (buttons/list rows, numbered on Baileys) last offered.
+    const from = lidOfJid(m.event.chatJid) ? m.event.chatJid : (phoneOfJid(m.event.chatJid) ?? m.event.chatJid);
+    const answer = m.event.messageType === 'text' && m.event.body ? offered.answer(from, m.event.body) : null;
+    if (answer !== null && answer !== m.event.body) message = { conversation: answer };
     // The chat JID without a device suffix (`…:7@s.whatsapp.net`): BuilderBot answers to it.
     const key = { ...m.raw.key, remoteJid: m.event.chatJid };
     // The provider calls `.includes` on these (decryption stubs, which never get this far).
@@ -189,7 +195,9 @@ export function createSession(deps: SessionDeps) {
         log.warn('flow reply to an unusable address dropped');
         return null;
       }
-      return sendSafe(jid, flowReply(text, options), 'flow');
+      const reply = flowReply(text, options);
+      offered.sent(to, reply);
+      return sendSafe(jid, reply, 'flow');
     },
     /** Resolves when every handler, flow run, send, write and download started so far is done. */
     async idle(): Promise<void> {

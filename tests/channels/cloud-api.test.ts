@@ -22,13 +22,13 @@ describe('Cloud API conversations', () => {
       type: 'button',
       body: { text: t('flows.menu') },
       action: { buttons: [
-        { type: 'reply', reply: { id: '1', title: t('flows.menu_agent') } },
-        { type: 'reply', reply: { id: '2', title: t('flows.menu_orders') } },
-        { type: 'reply', reply: { id: '3', title: t('flows.menu_opt_out') } },
+        { type: 'reply', reply: { id: 'agente', title: t('flows.menu_agent') } },
+        { type: 'reply', reply: { id: 'pedidos', title: t('flows.menu_orders') } },
+        { type: 'reply', reply: { id: 'baja', title: t('flows.menu_opt_out') } },
       ] },
     });
-    expect(sendTexts(await c.tap(ANA, '2', t('flows.menu_orders')))).toEqual([t('flows.orders_none')]);
-    expect(sendTexts(await c.tap(ANA, '3', t('flows.menu_opt_out')))).toEqual([t('flows.opt_out_done')]);
+    expect(sendTexts(await c.tap(ANA, 'pedidos', t('flows.menu_orders')))).toEqual([t('flows.orders_none')]);
+    expect(sendTexts(await c.tap(ANA, 'baja', t('flows.menu_opt_out')))).toEqual([t('flows.opt_out_done')]);
     expect((await sql('select marketing_opt_in from usuarios where "phoneNumber" = ?', [ANA]))[0]).toMatchObject({ marketing_opt_in: 0 });
     // The tap is logged as the interactive reply it was.
     expect(await sql("select message_type, body from conversations_log where message_direction = 'inbound' order by id")).toEqual([

@@ -11,6 +11,7 @@ import { phoneOfJid } from '../jid.ts';
 import { routeOf } from '../routing.ts';
 import { flowReply } from '../flow-reply.ts';
 import { commandReplies } from '../command-replies.ts';
+import { createOptionMemory } from '../option-memory.ts';
 import type { CloudApiProvider } from './provider.ts';
 
 /**
@@ -90,7 +91,14 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     );
     return { provider: p, ref: utils.generateRefProvider as RefMaker };
   });
-  provider.hooks = { send: (to, text, o) => send(to, flowReply(text, o), 'flow', numbers.get(to)) };
+  const offered = createOptionMemory();
+  provider.hooks = {
+    send: (to, text, o) => {
+      const reply = flowReply(text, o);
+      offered.sent(to, reply);
+      return send(to, reply, 'flow', numbers.get(to));
+    },
+  };
 
   async function markRead(e: MessageReceived): Promise<void> {
     const graph = e.businessNumberId ? services.meta.graphs.get(e.businessNumberId) : undefined;
@@ -112,8 +120,10 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     }
     if (route !== 'flow') return;
     const from = phoneOfJid(e.chatJid);
-    const body = flowBodyOf(e, ref);
-    if (!from || !body) return;
+    const read = flowBodyOf(e, ref);
+    if (!from || !read) return;
+    // A typed number answers the options last offered (a tap already carries the option's id).
+    const body = e.messageType === 'text' ? offered.answer(from, read) : read;
     numbers.delete(from);
     numbers.set(from, e.businessNumberId ?? null);
     if (numbers.size > 20_000) numbers.delete(numbers.keys().next().value!);
