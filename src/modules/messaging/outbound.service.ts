@@ -68,7 +68,14 @@ export function createOutboundService(deps: {
     async send(to, reply, opts) {
       const jid = toSendJid(to);
       if (!jid) throw new ValidationError(`"${to}" no es un número de WhatsApp válido (usa el formato internacional, p. ej. +34600000001).`);
-      const transport = await choose(jid, opts);
+      // Counted from here: choosing the transport reads the database (replay waits for zero).
+      inFlight++;
+      let transport: Transport | null;
+      try {
+        transport = await choose(jid, opts);
+      } finally {
+        inFlight--;
+      }
       if (!transport) throw new TransportUnavailableError();
       const { messageType, body } = describeReply(reply);
       const base = {
