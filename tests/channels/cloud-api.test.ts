@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/shared/clock.ts';
 import { t } from '../../src/shared/i18n/index.ts';
 import { menuText } from '../../flows/context.ts';
 import { createCloudHarness, sendTexts, type CloudHarness } from '../helpers/cloud.ts';
-import { envelope, messagesChange, textMessage, TEST_PHONE_NUMBER_ID, wamid } from '../helpers/meta.ts';
+import { envelope, imageMessage, messagesChange, textMessage, TEST_PHONE_NUMBER_ID, wamid } from '../helpers/meta.ts';
 
 const ANA = '34600000001';
 const BEA = '34600000002';
@@ -36,6 +36,24 @@ describe('Cloud API conversations', () => {
       { message_type: 'interactive', body: t('flows.menu_orders') },
       { message_type: 'interactive', body: t('flows.menu_opt_out') },
     ]);
+  });
+
+  it('acknowledges a photo (downloaded through the Graph API into the client folder) and sends lists as real list messages', async () => {
+    c = await createCloudHarness();
+    await c.say(ANA, 'hola');
+    const sha = c.graph.addMedia('MEDIA1', Buffer.from('fake-png-bytes'), 'image/png');
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sends = await c.say(ANA, '', { message: imageMessage({ from: ANA, mediaId: 'MEDIA1', mime: 'image/png', sha256: sha, timestamp: ts }) });
+    expect(sendTexts(sends)).toEqual([t('flows.media_received')]);
+    expect(await sql('select file_type, checksum_sha256, download_status from client_file_storage')).toEqual([{ file_type: 'image', checksum_sha256: sha, download_status: 'ok' }]);
+
+    const list = { kind: 'list' as const, text: 'Elige una tienda', button: 'Ver tiendas', sections: [{ title: 'Madrid', rows: [{ id: 'mad-1', title: 'Sol', description: 'Puerta del Sol 1' }] }, { title: 'Sevilla', rows: [{ id: 'sev-1', title: 'Triana' }] }] };
+    await c.services.outbound.send(ANA, list, { origin: 'api' });
+    expect(c.graph.sent.at(-1)!.payload.interactive).toEqual({
+      type: 'list',
+      body: { text: 'Elige una tienda' },
+      action: { button: 'Ver tiendas', sections: [{ title: 'Madrid', rows: [{ id: 'mad-1', title: 'Sol', description: 'Puerta del Sol 1' }] }, { title: 'Sevilla', rows: [{ id: 'sev-1', title: 'Triana' }] }] },
+    });
   });
 
   it('marks each new inbound message as read through the Graph API (META_MARK_READ, on by default)', async () => {
