@@ -18,7 +18,7 @@ export interface TransportRegistry {
   all(): Transport[];
   /**
    * `strict`: exactly that platform and number (a caller's explicit choice), or null. Otherwise
-   * the best match: same platform and number, then same platform, then the first transport.
+   * the best match: same platform and number, then same platform, then Baileys, then any.
    */
   pick(want: TransportChoice, strict: boolean): Transport | null;
   /** The Baileys connection's state (or `disabled`). */
@@ -41,9 +41,12 @@ export function createTransportRegistry(clock: { now(): Date }): TransportRegist
     },
     all: () => [...list],
     pick(want, strict) {
-      const exact = list.find((t) => matches(t, want));
+      const exact = want.platform || want.businessNumberId || strict ? list.find((t) => matches(t, want)) : undefined;
       if (exact || strict) return exact ?? null;
-      return list.find((t) => matches(t, { platform: want.platform })) ?? list[0] ?? null;
+      // No history with this client: Baileys when it runs (a Cloud API number could only send
+      // them a template: no customer-service window is open).
+      const samePlatform = want.platform ? list.find((t) => t.platform === want.platform) : undefined;
+      return samePlatform ?? list.find((t) => t.platform === 'baileys') ?? list[0] ?? null;
     },
     state() {
       const baileys = list.find((t) => t.platform === 'baileys');
