@@ -13,7 +13,7 @@ import { buildServer } from '../src/http/server.ts';
 import { withEm } from '../src/db/orm.ts';
 import { ConversationLog } from '../src/modules/messaging/conversation-log.entity.ts';
 import { WebhookInbox } from '../src/modules/meta/webhook-inbox.entity.ts';
-import { envelope, messagesChange, sign, textMessage, TEST_APP_SECRET } from '../tests/helpers/meta.ts';
+import { envelope, messagesChange, sign, textMessage, TEST_APP_SECRET, TEST_PHONE_NUMBER_ID } from '../tests/helpers/meta.ts';
 
 /**
  * bench/webhooks: the real sidecar (SQLite in a temp dir) on 127.0.0.1 in a child process, driven
@@ -79,6 +79,8 @@ async function serve(kind: string, dir: string, ackOnly: boolean): Promise<void>
     STORAGE_DIR: dir,
     DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
     META_APP_SECRET: TEST_APP_SECRET,
+    // Deliveries for any other number are stored but not ingested.
+    META_PHONE_NUMBER_ID: TEST_PHONE_NUMBER_ID,
     WHATSAPP_ENABLED: 'false',
     // The limiter stays on (its cost is part of the figure) with a ceiling the bench never reaches.
     WEBHOOK_RATE_LIMIT: '100000000',

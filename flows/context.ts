@@ -1,5 +1,7 @@
 import type { CustomerService, CustomerRef } from '../src/modules/messaging/customer.service.ts';
 import { t } from '../src/shared/i18n/index.ts';
+import { optionsAsText } from '../src/transport/reply.ts';
+import { lidOfJid } from '../src/transport/jid.ts';
 import type { Logger } from '../src/logger.ts';
 
 /**
@@ -28,16 +30,42 @@ export interface FlowCtx {
   mariadono?: CustomerContext;
 }
 
-export type FlowDynamic = (messages: string | string[]) => Promise<void>;
+/** A flow message: text, or text with quick-reply buttons (`id` is what comes back as the answer). */
+export type FlowMessage = string | { body: string; buttons: Array<{ id: string; body: string }> };
+
+export type FlowDynamic = (messages: FlowMessage | FlowMessage[]) => Promise<void>;
+
+/**
+ * The menu: real reply buttons on the Cloud API, numbered options on Baileys. A tap sends the
+ * button's id; a typed number is read as the id of that option (src/transport/option-memory.ts);
+ * the ids are keywords of the option flows, which also accept the bare numbers.
+ */
+export function menuMessage(): FlowMessage {
+  return {
+    body: t('flows.menu'),
+    buttons: [
+      { id: 'agente', body: t('flows.menu_agent') },
+      { id: 'pedidos', body: t('flows.menu_orders') },
+      { id: 'baja', body: t('flows.menu_opt_out') },
+    ],
+  };
+}
 
 export function customerRef(ctx: FlowCtx): CustomerRef {
   const c = ctx.mariadono;
   if (c) return { userId: c.userId, phone: c.phone, lid: c.lid };
-  return ctx.from.includes('@') ? { lid: ctx.from.split('@')[0] } : { phone: ctx.from };
+  const lid = lidOfJid(ctx.from);
+  return lid ? { lid } : { phone: ctx.from };
+}
+
+/** The menu as the customer reads it in plain text (Baileys' numbered options). */
+export function menuText(): string {
+  const m = menuMessage() as Exclude<FlowMessage, string>;
+  return optionsAsText(m.body, m.buttons.map((b) => ({ title: b.body })));
 }
 
 /** The welcome goes first whatever a new customer's first message was. */
-export function withWelcome(ctx: FlowCtx, messages: string[]): string[] {
+export function withWelcome(ctx: FlowCtx, messages: FlowMessage[]): FlowMessage[] {
   if (!ctx.mariadono?.firstContact) return messages;
   const name = ctx.mariadono.name?.trim();
   return [name ? t('flows.welcome_named', { name }) : t('flows.welcome'), ...messages];
@@ -48,12 +76,14 @@ export function withWelcome(ctx: FlowCtx, messages: string[]): string[] {
  * would swallow the error and the customer would wait forever).
  */
 export function step(deps: FlowDeps, name: string, fn: (ctx: FlowCtx, say: FlowDynamic) => Promise<void>) {
-  return async (ctx: FlowCtx, tools: { flowDynamic: FlowDynamic }) => {
+  return async (ctx: FlowCtx, tools: { flowDynamic(messages: never): Promise<void> }) => {
+    // BuilderBot's own type does not mix strings and objects in one list; its runtime does.
+    const say: FlowDynamic = (m) => tools.flowDynamic((Array.isArray(m) ? m : [m]).map((x) => (typeof x === 'string' ? { body: x } : x)) as never);
     try {
-      await fn(ctx, tools.flowDynamic);
+      await fn(ctx, say);
     } catch (err) {
       deps.logger.error({ err, flow: name }, 'flow failed');
-      await tools.flowDynamic(t('common.internal_error'));
+      await say(t('common.internal_error'));
     }
   };
 }

@@ -1,6 +1,6 @@
 import { addKeyword, EVENTS } from '@builderbot/bot';
 import { t } from '../src/shared/i18n/index.ts';
-import { step, withWelcome, type FlowDeps } from './context.ts';
+import { menuMessage, step, withWelcome, type FlowDeps } from './context.ts';
 
 /**
  * A shared location: BuilderBot gives it an event of its own, which would otherwise match no
@@ -9,6 +9,6 @@ import { step, withWelcome, type FlowDeps } from './context.ts';
  */
 export function createLocationFlow(deps: FlowDeps) {
   return addKeyword(EVENTS.LOCATION).addAction(
-    step(deps, 'location', async (ctx, say) => say(ctx.mariadono?.firstContact ? withWelcome(ctx, [t('flows.menu')]) : [t('flows.fallback')])),
+    step(deps, 'location', async (ctx, say) => say(ctx.mariadono?.firstContact ? withWelcome(ctx, [menuMessage()]) : [t('flows.fallback')])),
   );
 }

@@ -25,10 +25,11 @@ Uso:
   mariadono replay <eventos.jsonl> [--db <DATABASE_URL>]
                                            reproduce eventos de Baileys grabados por el pipeline real;
                                            imprime cada mensaje enviado como una línea JSON
-  mariadono chat --as <teléfono> [--name <nombre>]
+  mariadono chat --as <teléfono> [--name <nombre>] [--platform baileys|meta]
                                            consola interactiva: escribe como ese usuario de WhatsApp
   mariadono import pedidos <archivo.csv>   importa pedidos de un CSV (informa de cada línea errónea;
                                            se puede repetir sin duplicar)
+                                           (meta: por la API de WhatsApp Cloud, simulada en local)
   mariadono --help                         esta ayuda
 
 La configuración se lee de variables de entorno y, si existe, del fichero .env de la carpeta

@@ -108,13 +108,20 @@ const schema = z.object({
   META_APP_SECRET: z.string().optional(),
   META_VERIFY_TOKEN: z.string().optional(),
   META_ACCESS_TOKEN: z.string().optional(),
-  META_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico del número de teléfono que da Meta').optional(),
+  // Several Cloud API numbers may share the app: comma-separated phone number ids.
+  META_PHONE_NUMBER_ID: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^\d{1,30}$/.test(id)), 'se esperaban los ids numéricos de los números de teléfono que da Meta, separados por comas')
+    .default([]),
   META_WABA_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico de la cuenta de WhatsApp Business').optional(),
   /** Meta app id: media header examples go through its Resumable Upload API (/{app-id}/uploads). */
   META_APP_ID: z.string().regex(/^\d+$/, 'se esperaba el id numérico de la app de Meta').optional(),
   /** When message templates are re-read from Meta (status, verdict, category, new templates). */
   TEMPLATE_SYNC_CRON: cronExpr.default('0 */6 * * *'),
-  META_GRAPH_URL: z.url({ message: 'se esperaba una URL http(s)' }).default('https://graph.facebook.com/v21.0'),
+  // Graph API base URL including the version; v24.0 is current (older versions are refused by Meta).
+  META_GRAPH_URL: z.url({ message: 'se esperaba una URL http(s)' }).default('https://graph.facebook.com/v24.0'),
+  META_MARK_READ: boolish.default(true),
   PAIRING_PHONE: z
     .string()
     .transform((v) => v.replace(/[\s\-().+]/g, ''))

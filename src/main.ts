@@ -3,7 +3,7 @@ import type { Logger } from './logger.ts';
 import { bootCore, type App } from './app.ts';
 import { buildServer } from './http/server.ts';
 import { startLiveTransport } from './transport/index.ts';
-import { createScheduler } from './jobs/scheduler.ts';
+import { startJobs } from './jobs/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 9_000;
 
@@ -23,20 +23,29 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger.warn({ module: 'http' }, 'JWT_SECRET is not set: API tokens are signed with a random secret of this process and stop working when it restarts (set JWT_SECRET, at least 32 characters)');
     }
 
+    // Cloud API numbers (META_PHONE_NUMBER_ID) answer their customers through the same flows.
+    if (app.services.meta.transports.length) {
+      const { startCloudChannel } = await import('./transport/cloud/index.ts');
+      const cloud = await startCloudChannel({ config, logger, clock: app.clock, services: app.services });
+      app.onClose(() => cloud.stop());
+      logger.info({ module: 'cloud', numbers: app.services.meta.transports.length }, 'Cloud API channel answering');
+    }
+
     if (config.WHATSAPP_ENABLED) {
       const live = await startLiveTransport(app);
       if (live) {
-        app.services.setTransport(live.transport);
-        app.onClose(live.stop);
+        const remove = app.services.transports.add(live.transport);
+        app.onClose(async () => {
+          await live.stop();
+          remove();
+        });
       }
     } else {
       logger.info({ module: 'transport' }, 'WhatsApp disabled (WHATSAPP_ENABLED=false): sidecar only');
     }
 
-    const scheduler = createScheduler(logger);
-    app.services.scheduler = scheduler;
-    app.onClose(() => scheduler.stop());
-    for (const register of app.services.jobRegistrations) register(scheduler);
+    const running = startJobs({ config, logger, services: app.services });
+    app.onClose(() => running.stop());
   } catch (err) {
     await app.close();
     throw err;

@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     expect(c.REPLY_MAX_AGE).toBe(30_000);
   });
 
+  it('takes several Cloud API numbers, a current Graph API version and mark-as-read on by default', () => {
+    const c = loadConfig({ META_PHONE_NUMBER_ID: '106540352242922, 106540352242923' });
+    expect(c.META_PHONE_NUMBER_ID).toEqual(['106540352242922', '106540352242923']);
+    expect(c.META_GRAPH_URL).toBe('https://graph.facebook.com/v24.0');
+    expect(c.META_MARK_READ).toBe(true);
+    expect(loadConfig({}).META_PHONE_NUMBER_ID).toEqual([]);
+    expect(loadConfig({ META_MARK_READ: 'false' }).META_MARK_READ).toBe(false);
+  });
+
   it.each([
     ['HTTP_PORT', 'abc'],
     ['HTTP_PORT', '70000'],
@@ -33,6 +42,7 @@ describe('loadConfig', () => {
     ['ADMIN_PHONES', '12,notaphone'],
     ['JWT_SECRET', 'short'],
     ['META_GRAPH_URL', 'not a url'],
+    ['META_PHONE_NUMBER_ID', '106540352242922,abc'],
     ['GROUP_SYNC_CRON', 'every day'],
     ['REPLY_MAX_AGE', 'ten minutes'],
     ['TZ', 'Mars/Olympus'],

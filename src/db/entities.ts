@@ -43,7 +43,7 @@ import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 import { SegmentOverride } from '../modules/segments/segment-override.entity.ts';
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
-import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
+import { EarlyReceipt } from '../modules/messaging/early-receipt.entity.ts';
 
 /** The explicit entity list: every table MarIADono owns (35 tables). */
 export const entities = [
@@ -55,5 +55,5 @@ export const entities = [
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
-  WebhookInbox, MetaPendingStatus,
+  WebhookInbox, EarlyReceipt,
 ];

@@ -1,6 +1,7 @@
 import { cleanDisplayName } from '../shared/text.ts';
 import type { Readable } from 'node:stream';
 import { proto, type BaileysEventMap, type WAMessage } from '@whiskeysockets/baileys';
+import { normalizeStatus } from '../modules/messaging/status-order.ts';
 import type {
   ContactUpserted,
   DeliveryStatus,
@@ -42,7 +43,8 @@ export interface Identity {
   lid: string | null;
 }
 
-const STATUS_BY_CODE: Record<number, DeliveryStatus> = { 0: 'failed', 1: 'pending', 2: 'sent', 3: 'delivered', 4: 'read', 5: 'read' };
+// proto.WebMessageInfo.Status: ERROR, PENDING, SERVER_ACK, DELIVERY_ACK, READ, PLAYED (read).
+const STATUS_BY_CODE: Record<number, DeliveryStatus | null> = { 0: 'failed', 1: 'pending', 2: 'sent', 3: 'delivered', 4: 'read', 5: normalizeStatus('played') };
 
 /** proto.WebMessageInfo.Status (number or its name in JSON) → our delivery status. */
 export function deliveryStatusOf(status: unknown): DeliveryStatus | null {
@@ -160,6 +162,7 @@ export function createBaileysAdapter(deps: AdapterDeps) {
             }
           : null,
         upsertType,
+        businessNumberId: self.phone,
         extra: content.extra,
       },
     };

@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import { generateMessageIDV2, type AnyMessageContent } from '@whiskeysockets/baileys';
-import { TransportUnavailableError } from './reply.ts';
+import { replyText, TransportUnavailableError } from './reply.ts';
 import type { ConnectionState, OutboundOrigin, Reply, SendResult, Transport } from './types.ts';
 import type { SocketLike } from './socket.ts';
+import { phoneOfJid } from './jid.ts';
 
 /**
  * The Baileys side of the `Transport` interface, shared by the live socket and the replay
@@ -17,6 +18,12 @@ export function replyToContent(reply: Reply): AnyMessageContent {
     case 'template':
       // WhatsApp Web has no template messages: Baileys sends the rendered text.
       return { text: reply.text };
+    // No interactive messages on Baileys (WhatsApp drops them for linked devices): numbered
+    // options, which the flows accept as answers; a template is its rendered text.
+    case 'template':
+    case 'buttons':
+    case 'list':
+      return { text: replyText(reply) };
     case 'image': {
       const image = reply.buffer ?? (reply.path ? { url: reply.path } : null);
       if (!image) throw new Error('image reply needs a path or a buffer');
@@ -42,6 +49,7 @@ export function createBaileysTransport(opts: BaileysTransportOptions): Transport
     platform: 'baileys',
     state: opts.state,
     newMessageId: () => generateMessageIDV2(opts.socket()?.user?.id),
+    businessNumberId: () => phoneOfJid(opts.socket()?.user?.id),
     async send(jid: string, reply: Reply, o: { origin?: OutboundOrigin; campaignId?: string; messageId?: string } = {}): Promise<SendResult> {
       const sock = opts.socket();
       if (!sock) throw new TransportUnavailableError();

@@ -55,6 +55,11 @@ export interface MessageReceived {
   upsertType: 'notify' | 'append';
   /** Interactive/button reply id, reaction target, etc. */
   extra?: Record<string, unknown>;
+  /**
+   * Which of our numbers it came in on (or went out from): the Cloud API phone number id, or the
+   * Baileys account's phone digits. Replies go out from the same number.
+   */
+  businessNumberId?: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';

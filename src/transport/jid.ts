@@ -44,6 +44,11 @@ export function lidOfJid(jid: string | null | undefined): string | null {
   return user && /^\d{1,30}$/.test(user) ? user : null;
 }
 
+/** The user part of any JID (`1203630` of `1203630@g.us`), without the device suffix. */
+export function jidUser(jid: string): string {
+  return jidDecode(jid)?.user ?? jid.split('@')[0]!;
+}
+
 export function phoneJid(phone: string): string {
   return jidEncode(phone, 's.whatsapp.net');
 }

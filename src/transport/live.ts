@@ -98,17 +98,18 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     rmSync(join(home, 'bot.qr.png'), { force: true });
   });
 
-  services.jobRegistrations.push((scheduler) => {
-    scheduler.add('whatsapp.group-sync', config.GROUP_SYNC_CRON, async () => {
+  const transport: Transport = {
+    ...createBaileysTransport({ socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend }),
+    // The jobs in src/jobs/index.ts call these; they do nothing while the socket is down.
+    async syncGroups() {
       if (state.get().status === 'open') await session.syncGroups();
-    });
-    // Answers a failed send left pending (the connection dropped mid-answer): every minute, not
-    // only at the next connect. Cheap when there is nothing: one indexed query.
-    scheduler.add('whatsapp.pending-replies', '* * * * *', async () => {
+    },
+    // Messages a crash or a dropped connection left unanswered (also answered on every connect).
+    async answerPending() {
       if (state.get().status === 'open') await session.answerPending();
-    });
-    // Failed media downloads, rebuilt from their stored media key and asked for again (hourly).
-    scheduler.add('whatsapp.media-repair', '17 * * * *', async () => {
+    },
+    // Failed media downloads, rebuilt from their stored media key and asked for again.
+    async repairMedia() {
       const sock = socket();
       if (state.get().status !== 'open' || !sock) return;
       await services.media.retryFailed(async (c) => {
@@ -125,10 +126,8 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
         } as unknown as WAMessage;
         return downloadMediaMessage(raw, 'stream', {}, { logger: baileysLogger as never, reuploadRequest: (m) => sock.updateMediaMessage!(m) });
       });
-    });
-  });
-
-  const transport = createBaileysTransport({ socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend });
+    },
+  };
   kit.bot.httpServer(config.BOT_PORT);
   watchdog.start();
   log.info({ botPort: config.BOT_PORT, pairing: config.PAIRING_PHONE ? 'code' : 'qr' }, 'WhatsApp transport starting');

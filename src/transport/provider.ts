@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { BaileysProvider } from '@builderbot/provider-baileys';
 import type { BaileysEventEmitter, BaileysEventMap } from '@whiskeysockets/baileys';
+import { trackFlowRuns } from './flow-runs.ts';
 
 /**
  * BuilderBot's Baileys provider, adapted (live and replay use this same class):
@@ -33,13 +34,12 @@ export interface ProviderHooks {
   httpError?(err: Error): void;
 }
 
-type AnyFn = (...args: unknown[]) => unknown;
-
 export class MariadonoProvider extends BaileysProvider {
   hooks: ProviderHooks | null = null;
   /** The provider's own `messages.upsert` handler: the way into the flows. */
   flowUpsert: UpsertHandler | null = null;
-  private pendingFlows: Promise<unknown>[] = [];
+  /** Settles every flow run started so far (and those they start meanwhile). */
+  readonly settleFlows: () => Promise<PromiseSettledResult<unknown>[]>;
 
   constructor(args: ConstructorParameters<typeof BaileysProvider>[0]) {
     super(args);
@@ -56,19 +56,7 @@ export class MariadonoProvider extends BaileysProvider {
       return this.hooks.send(to, message, options);
     };
     // Keep the promise of each flow run (BuilderBot's handleMsg) so callers can wait for it.
-    const emitter = (this as unknown as { emitter: { listeners(e: string): AnyFn[] } }).emitter;
-    const baseEmit = this.emit.bind(this) as (name: string, ...args: unknown[]) => void;
-    (this as unknown as { emit: AnyFn }).emit = (name: unknown, ...args: unknown[]) => {
-      if (name !== 'message') return baseEmit(name as string, ...args);
-      for (const listener of emitter.listeners('message')) {
-        try {
-          const r = listener(...args);
-          if (r && typeof (r as Promise<unknown>).then === 'function') this.pendingFlows.push(r as Promise<unknown>);
-        } catch (err) {
-          this.pendingFlows.push(Promise.reject(err));
-        }
-      }
-    };
+    this.settleFlows = trackFlowRuns(this);
   }
 
   /**
@@ -78,13 +66,6 @@ export class MariadonoProvider extends BaileysProvider {
   forgetMessage(messageId: string): void {
     const self = this as unknown as { idsDuplicates: string[] };
     if (self.idsDuplicates?.length) self.idsDuplicates = self.idsDuplicates.filter((k) => !k.startsWith(`${messageId}__`));
-  }
-
-  /** Settles every flow run started so far (and those they start meanwhile). */
-  async settleFlows(): Promise<PromiseSettledResult<unknown>[]> {
-    const out: PromiseSettledResult<unknown>[] = [];
-    while (this.pendingFlows.length) out.push(...(await Promise.allSettled(this.pendingFlows.splice(0))));
-    return out;
   }
 
   protected override listenOnEvents(vendor: BaileysEventEmitter | undefined): void {

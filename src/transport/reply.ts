@@ -18,6 +18,34 @@ function redactParts(text: string, parts: string[] | undefined): string {
   return out;
 }
 
+const KEYCAPS = ['0️⃣', '1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣', '6️⃣', '7️⃣', '8️⃣', '9️⃣'];
+
+/** "1️⃣" … "9️⃣", then "10." …: how an option's number reads in a chat. */
+export const optionNumber = (n: number): string => KEYCAPS[n] ?? `${n}.`;
+
+/**
+ * The plain-text form of an interactive reply, as Baileys sends it: the text, one numbered line
+ * per option (typing the number answers it), then the footer. The Cloud API sends the real
+ * interactive message instead; tests compare both platforms through this same text.
+ */
+export function optionsAsText(text: string, options: Array<{ title: string; description?: string }>, footer?: string): string {
+  const lines = options.map((o, i) => `${optionNumber(i + 1)} ${o.title}${o.description ? ` — ${o.description}` : ''}`);
+  return [text, ...lines].join('\n') + (footer ? `\n\n${footer}` : '');
+}
+
+/** What a reply says as plain text (Baileys' rendering of buttons, lists and templates). */
+export function replyText(reply: Extract<Reply, { kind: 'text' | 'template' | 'buttons' | 'list' }>): string {
+  switch (reply.kind) {
+    case 'text':
+    case 'template':
+      return reply.text;
+    case 'buttons':
+      return optionsAsText(reply.text, reply.buttons, reply.footer);
+    case 'list':
+      return optionsAsText(reply.text, reply.sections.flatMap((s) => s.rows));
+  }
+}
+
 /** What the conversation log keeps of a reply. */
 export function describeReply(reply: Reply): { messageType: MessageType; body: string | null } {
   switch (reply.kind) {
@@ -28,6 +56,9 @@ export function describeReply(reply: Reply): { messageType: MessageType; body: s
     case 'document':
       return { messageType: 'document', body: reply.caption ?? reply.fileName };
     case 'template':
-      return { messageType: 'text', body: reply.text };
+      return { messageType: 'template', body: reply.text };
+    case 'buttons':
+    case 'list':
+      return { messageType: 'interactive', body: replyText(reply) };
   }
 }

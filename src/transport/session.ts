@@ -3,7 +3,6 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Services } from '../services.ts';
-import { t } from '../shared/i18n/index.ts';
 import type { DomainEvent } from './events.ts';
 import { createBaileysAdapter, type AdapterDeps, type MappedMessage } from './baileys-adapter.ts';
 import type { ConnectionStateHolder } from './connection-state.ts';
@@ -11,11 +10,14 @@ import type { LidDirectory } from './lid-directory.ts';
 import type { SocketLike } from './socket.ts';
 import type { MariadonoProvider } from './provider.ts';
 import { lidOfJid, phoneOfJid, toSendJid } from './jid.ts';
-import { mediaReply } from './flow-media.ts';
+import { flowReply } from './flow-reply.ts';
+import { commandReplies } from './command-replies.ts';
+import { createOptionMemory } from './option-memory.ts';
 import { routeOf } from './routing.ts';
 import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
 import type { Reply } from './types.ts';
+import { t } from '../shared/i18n/index.ts';
 import { replyFromStored, type ClaimResult } from '../modules/messaging/replies.ts';
 import { rebuildMessage } from './rebuild-message.ts';
 
@@ -48,6 +50,7 @@ export function createSession(deps: SessionDeps) {
   const log = deps.logger.child({ module: 'whatsapp' });
   const { services, clock, state } = deps;
   const tracked = new Set<Promise<unknown>>();
+  const offered = createOptionMemory();
 
   const self = () => {
     const user = deps.socket()?.user;
@@ -88,21 +91,6 @@ export function createSession(deps: SessionDeps) {
   /** The message whose flow run is under way in each chat, and how many replies it has sent. */
   const flowRuns = new Map<string, { messageId: string; next: number; failed: boolean }>();
 
-  const commandReplies = async (m: MappedMessage, outcome: MessageOutcome | undefined): Promise<Reply[]> => {
-    const e = m.event;
-    const phone = outcome?.phone ?? e.senderPhone;
-    if (!phone || !services.commands) return [{ kind: 'text', text: t('common.forbidden') }];
-    try {
-      return await services.commands.handle({
-        phone, jid: e.chatJid, text: e.body!.trim(), isGroup: e.isGroup, name: e.senderName ?? null, messageId: e.messageId, now: clock.now(),
-        attachment: e.media ? { messageId: e.messageId, fileName: e.media.fileName ?? null, mimeType: e.media.mimetype ?? null } : null,
-      });
-    } catch (err) {
-      log.error({ err, msgId: e.messageId }, 'command router failed');
-      return [{ kind: 'text', text: t('common.internal_error') }];
-    }
-  };
-
   /**
    * A slash command runs at most once per message (replies.ts): claimed `running` before it runs;
    * its replies are stored (`replying`) before any is sent; after a crash a `running` command is
@@ -113,7 +101,7 @@ export function createSession(deps: SessionDeps) {
     const id = e.messageId;
     if (!claim) {
       // Not durable (a group command, or its log write failed): answered once, now.
-      for (const r of await commandReplies(m, outcome)) await sendSafe(e.chatJid, r, 'command');
+      for (const r of await commandReplies(services, clock, log, e, outcome)) await sendSafe(e.chatJid, r, 'command');
       return;
     }
     let replies: Array<Reply | null>;
@@ -123,7 +111,7 @@ export function createSession(deps: SessionDeps) {
       const stored = await services.replies.storedReplies(id);
       replies = stored.map((s) => (s.status && ['sent', 'delivered', 'read'].includes(s.status) ? null : replyFromStored(s.reply)));
     } else {
-      replies = await commandReplies(m, outcome);
+      replies = await commandReplies(services, clock, log, e, outcome);
       await services.ingest.storeReplies(id, replies.map((r, position) => ({ reply: r!, position, chatJid: e.chatJid, origin: 'command' as const })));
     }
     let failed = false;
@@ -152,7 +140,11 @@ export function createSession(deps: SessionDeps) {
     };
     // BuilderBot reads only top-level fields: unwrap disappearing-mode, view-once and
     // document-with-caption wrappers, or their text and media would never reach the flows.
-    const message = normalizeMessageContent(m.raw.message) ?? m.raw.message;
+    let message = normalizeMessageContent(m.raw.message) ?? m.raw.message;
+    // A typed number answers the options (buttons/list rows, numbered on Baileys) last offered.
+    const from = lidOfJid(m.event.chatJid) ? m.event.chatJid : (phoneOfJid(m.event.chatJid) ?? m.event.chatJid);
+    const answer = m.event.messageType === 'text' && m.event.body ? offered.answer(from, m.event.body) : null;
+    if (answer !== null && answer !== m.event.body) message = { conversation: answer };
     // The chat JID without a device suffix (`…:7@s.whatsapp.net`): BuilderBot answers to it.
     const key = { ...m.raw.key, remoteJid: m.event.chatJid };
     // The provider calls `.includes` on these (decryption stubs, which never get this far).
@@ -306,8 +298,8 @@ export function createSession(deps: SessionDeps) {
         log.warn('flow reply to an unusable address dropped');
         return null;
       }
-      const media = typeof options?.media === 'string' ? options.media : null;
-      const reply: Reply = media ? mediaReply(media, text) : { kind: 'text', text };
+      const reply = flowReply(text, options);
+      offered.sent(to, reply);
       const run = flowRuns.get(jid);
       const sent = await sendSafe(jid, reply, 'flow', run ? { messageId: run.messageId, position: run.next++ } : undefined);
       if (!sent && run) run.failed = true;

@@ -3,6 +3,7 @@ import { createTestHarness, rows, texts, upsert, wa, T0, type TestHarness } from
 import { withEm } from '../../src/db/orm.ts';
 import { Pedido } from '../../src/modules/orders/pedido.entity.ts';
 import { t } from '../../src/shared/i18n/index.ts';
+import { menuText } from '../../flows/context.ts';
 import type { CommandInput } from '../../src/services.ts';
 
 const ANA = '34600000001';
@@ -30,14 +31,14 @@ describe('customer flows (BuilderBot through the replay seam)', () => {
   afterEach(async () => h.cleanup());
 
   it('welcomes a first-time customer by name with the menu, whatever they wrote', async () => {
-    expect(texts(await h.say(ANA, 'Quiero información', { name: 'Ana' }))).toEqual([t('flows.welcome_named', { name: 'Ana' }), t('flows.menu')]);
+    expect(texts(await h.say(ANA, 'Quiero información', { name: 'Ana' }))).toEqual([t('flows.welcome_named', { name: 'Ana' }), menuText()]);
     expect(texts(await h.say('34600000002', '1'))).toEqual([t('flows.welcome'), t('flows.agent')]);
   });
 
   it('gives returning customers the menu on a greeting and a helpful fallback otherwise', async () => {
     await h.say(ANA, 'hola');
-    expect(texts(await h.say(ANA, 'Menú'))).toEqual([t('flows.menu')]);
-    expect(texts(await h.say(ANA, '¡Buenas tardes!'))).toEqual([t('flows.menu')]);
+    expect(texts(await h.say(ANA, 'Menú'))).toEqual([menuText()]);
+    expect(texts(await h.say(ANA, '¡Buenas tardes!'))).toEqual([menuText()]);
     expect(texts(await h.say(ANA, '¿cuánto cuesta el envío?'))).toEqual([t('flows.fallback')]);
     // Keywords are whole messages: a "2" inside a sentence is not menu option 2.
     expect(texts(await h.say(ANA, 'tengo 2 preguntas'))).toEqual([t('flows.fallback')]);
@@ -124,7 +125,7 @@ describe('slash commands never reach the customer flows', () => {
 
   it('answers "no permission" when no command router is installed', async () => {
     h = await createTestHarness('sqlite', { start: new Date(T0 * 1000) });
-    h.services.commands = undefined;
+    h.services.commands = undefined as never;
     expect(texts(await h.say(ANA, '/ayuda'))).toEqual([t('common.forbidden')]);
   });
 

@@ -10,7 +10,7 @@ import { CampaignRecipientLog } from '../../src/modules/campaigns/campaign-recip
 import { TemplateUsageLog } from '../../src/modules/templates/template-usage-log.entity.ts';
 import { MessageTemplate } from '../../src/modules/templates/message-template.entity.ts';
 import { WebhookInbox } from '../../src/modules/meta/webhook-inbox.entity.ts';
-import { MetaPendingStatus } from '../../src/modules/meta/pending-status.entity.ts';
+import { EarlyReceipt as MetaPendingStatus } from '../../src/modules/messaging/early-receipt.entity.ts';
 import { envelope, messagesChange, multiEntry, sign, statusUpdate, templateStatusChange, textMessage } from '../helpers/meta.ts';
 import { fork, makeOutboundSend, makeTemplate, makeUser } from '../modules/meta/rows.ts';
 import { startTestServer, type TestServer } from './setup.ts';
@@ -81,7 +81,7 @@ describe('store before answering, process later', () => {
 
       const other = anotherProcess();
       // Its lease is reclaimed once stale (staleMs 0 here; 5 minutes in production).
-      const meta = createMetaService(other.deps, { sink: () => other.ingest, staleMs: 0 });
+      const meta = createMetaService(other.deps, { sink: other.ingest, staleMs: 0 });
       await meta.worker.drain(10_000);
       await other.ingest.drain();
       await meta.worker.stop();
@@ -132,7 +132,7 @@ describe('the same event in another envelope', () => {
 });
 
 describe('statuses that arrive before their send is recorded', () => {
-  const pending = (messageId: string) => fork(srv.orm).find(MetaPendingStatus, { messageId }, { orderBy: { id: 'asc' } });
+  const pending = (messageId: string) => fork(srv.orm).find(MetaPendingStatus, { messageId }, { orderBy: { id: 'asc' } as never });
 
   it('keeps them durably and applies them once the send is recorded, even in another process', async () => {
     const t0 = 1_800_000_500;
@@ -140,14 +140,14 @@ describe('statuses that arrive before their send is recorded', () => {
     await post(envelope([messagesChange({ statuses: [statusUpdate({ id: 'wamid.EARLY1', status: 'delivered', timestamp: String(t0 + 3) })] })]));
     await settle();
     expect((await inboxOf('wamid.EARLY1')).map((r) => r.status)).toEqual(['done', 'done']);
-    expect((await pending('wamid.EARLY1')).map((p) => p.status)).toEqual(['sent', 'delivered']);
+    expect((await pending('wamid.EARLY1')).map((p) => (p as { status: string }).status)).toEqual(['sent', 'delivered']);
 
     // The send is recorded now (conversation, campaign recipient, template usage) and the process
     // restarts: the sweep of the new process applies what waited.
     await makeOutboundSend(fork(srv.orm), 'wamid.EARLY1', '34612000005');
     const other = anotherProcess();
-    await other.meta.worker.drain(10_000);
-    await other.meta.worker.stop();
+    // The periodic sweep (a job in src/jobs/index.ts) of the new process.
+    await other.ingest.sweepEarlyReceipts();
     await other.ingest.close();
     const em = fork(srv.orm);
     const rec = await em.findOneOrFail(CampaignRecipientLog, { messageId: 'wamid.EARLY1' });
@@ -157,7 +157,7 @@ describe('statuses that arrive before their send is recorded', () => {
     expect(await pending('wamid.EARLY1')).toEqual([]);
   });
 
-  it('applies a campaign status at once when the sender records the message id and calls reapplyPendingStatuses', async () => {
+  it('applies a campaign status at once when the sender records the message id and calls sweepEarlyReceipts with it', async () => {
     const em = fork(srv.orm);
     const { campaign } = await makeOutboundSend(em, 'wamid.SEED2', '34612000006');
     const client = await makeUser(em, '34612000007');
@@ -171,7 +171,7 @@ describe('statuses that arrive before their send is recorded', () => {
     expect(await pending('wamid.EARLY2')).toHaveLength(1);
 
     await fork(srv.orm).nativeUpdate(CampaignRecipientLog, { recipientLogId: recipient.recipientLogId }, { messageId: 'wamid.EARLY2', sendStatus: 'sent' });
-    expect(await srv.services.meta.reapplyPendingStatuses(['wamid.EARLY2'])).toMatchObject({ applied: 1, settled: 1 });
+    expect(await srv.services.ingest.sweepEarlyReceipts(['wamid.EARLY2'])).toMatchObject({ applied: 1, settled: 1 });
     expect(await fork(srv.orm).findOneOrFail(CampaignRecipientLog, { messageId: 'wamid.EARLY2' })).toMatchObject({ sendStatus: 'read', readTimestamp: new Date(1_800_000_900_000) });
     expect(await pending('wamid.EARLY2')).toEqual([]);
   });

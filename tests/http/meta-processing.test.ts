@@ -11,7 +11,7 @@ import { MessageTemplate } from '../../src/modules/templates/message-template.en
 import { WebhookInbox } from '../../src/modules/meta/webhook-inbox.entity.ts';
 import {
   buttonReply, envelope, imageMessage, locationMessage, messagesChange, multiEntry, reaction, sign, statusUpdate, templateButton,
-  templateStatusChange, textMessage,
+  templateStatusChange, textMessage, TEST_PHONE_NUMBER_ID,
 } from '../helpers/meta.ts';
 import { startMockGraph, type MockGraph } from '../helpers/mock-graph.ts';
 import { fork, makeOutboundSend, makeTemplate } from '../modules/meta/rows.ts';
@@ -103,7 +103,7 @@ describe('inbound Cloud API messages', () => {
 
 describe('text no database accepts', () => {
   it('replaces NUL characters and lone surrogates (PostgreSQL refuses them; they end SQLite statements) and logs the rest', async () => {
-    const raw = '{"object":"whatsapp_business_account","entry":[{"id":"1","time":1800000000,"changes":[{"field":"messages","value":{"contacts":[{"wa_id":"34611000040","profile":{"name":"Ze\\u0000ta"}}],"messages":[{"from":"34611000040","id":"wamid.NUL1","timestamp":"1800000000","type":"text","text":{"body":"a\\u0000b \\ud800 c"}}]}}]}]}';
+    const raw = `{"object":"whatsapp_business_account","entry":[{"id":"1","time":1800000000,"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"${TEST_PHONE_NUMBER_ID}"},"contacts":[{"wa_id":"34611000040","profile":{"name":"Ze\\u0000ta"}}],"messages":[{"from":"34611000040","id":"wamid.NUL1","timestamp":"1800000000","type":"text","text":{"body":"a\\u0000b \\ud800 c"}}]}}]}]}`;
     expect(await deliver(raw)).toBe('stored');
     await settle();
     expect(await conv('wamid.NUL1')).toMatchObject({ body: 'a\ufffdb \ufffd c' });

@@ -20,7 +20,7 @@ let graph: MockGraph;
 
 beforeAll(async () => {
   graph = await startMockGraph();
-  h = await createTestHarness('sqlite', { env: { META_APP_SECRET: TEST_APP_SECRET } });
+  h = await createTestHarness('sqlite', { env: { META_APP_SECRET: TEST_APP_SECRET, META_PHONE_NUMBER_ID: TEST_PHONE_NUMBER_ID } });
   app = await buildServer({ config: h.config, logger: silentLogger(), orm: h.orm, services: h.services });
   await app.ready();
 });
@@ -73,14 +73,13 @@ describe('/metrics counters move with real traffic', () => {
     await h.services.meta.worker.drain(10_000);
     await h.services.ingest.drain();
 
-    const previous = h.services.transport;
-    h.services.setTransport(createMetaTransport(createGraphClient({ baseUrl: graph.baseUrl, accessToken: graph.token, phoneNumberId: TEST_PHONE_NUMBER_ID, retryBaseMs: 1, maxRetries: 0 })));
+    const remove = h.services.transports.add(createMetaTransport(createGraphClient({ baseUrl: graph.baseUrl, accessToken: graph.token, phoneNumberId: TEST_PHONE_NUMBER_ID, retryBaseMs: 1, maxRetries: 0 })));
     try {
-      await h.services.outbound.send('34611500002', { kind: 'text', text: 'Gracias, Olga' }, { origin: 'bot' });
-      graph.failNext('/v21.0', 500);
-      await expect(h.services.outbound.send('34611500002', { kind: 'text', text: 'falla' }, { origin: 'bot' })).rejects.toThrow();
+      await h.services.outbound.send('34611500002', { kind: 'text', text: 'Gracias, Olga' }, { origin: 'bot', platform: 'meta_cloud' });
+      graph.failNext('/v24.0', 500);
+      await expect(h.services.outbound.send('34611500002', { kind: 'text', text: 'falla' }, { origin: 'bot', platform: 'meta_cloud' })).rejects.toThrow();
     } finally {
-      h.services.setTransport(previous);
+      remove();
     }
     await h.services.ingest.drain();
 

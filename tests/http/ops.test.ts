@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, messagesChange, sign, textMessage } from '../helpers/meta.ts';
+import { envelope, messagesChange, sign, textMessage, TEST_PHONE_NUMBER_ID } from '../helpers/meta.ts';
 import { ConversationLog } from '../../src/modules/messaging/conversation-log.entity.ts';
 import { fork } from '../modules/meta/rows.ts';
 import { startTestServer, type TestServer } from './setup.ts';
@@ -21,6 +21,7 @@ describe('GET /health', () => {
       status: 'ok',
       database: { ok: true, kind: 'sqlite' },
       whatsapp: { status: 'disabled' },
+      cloudApi: [{ phoneNumberId: TEST_PHONE_NUMBER_ID, status: 'open' }],
       queue: { webhookInboxPending: 1, inProcess: 0, ingestQueued: 0, ingestRetrying: 0, mediaPending: 0 },
     });
     srv.services.meta.worker.start();

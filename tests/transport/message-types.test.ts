@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/shared/i18n/index.ts';
+import { menuText } from '../../flows/context.ts';
 import { createTestHarness, rows, texts, upsert, wa, T0, type TestHarness } from '../helpers/replay.ts';
 
 /**
@@ -21,7 +22,7 @@ describe('customer message types (replay → log → flows)', () => {
 
   it('answers texts sent in disappearing mode or as view-once like plain texts', async () => {
     const wrapped = await h.feed(upsert([wa({ phone: ANA, id: 'EPH-1', message: { ephemeralMessage: { message: { conversation: 'menú' } } } })]));
-    expect(texts(wrapped)).toEqual([t('flows.menu')]);
+    expect(texts(wrapped)).toEqual([menuText()]);
     const viewOnce = await h.feed(upsert([wa({ phone: ANA, id: 'VO-1', message: { viewOnceMessageV2: { message: { extendedTextMessage: { text: '2' } } } } })]));
     expect(texts(viewOnce)).toEqual([t('flows.orders_none')]);
     expect(await logged(h, 'EPH-1')).toMatchObject([{ message_type: 'text', body: 'menú' }]);
@@ -36,7 +37,7 @@ describe('customer message types (replay → log → flows)', () => {
   it('replies to the plain chat JID when the sender writes from a linked device (…:7@s.whatsapp.net)', async () => {
     const replies = await h.feed(upsert([wa({ jid: `${ANA}:7@s.whatsapp.net`, id: 'DEV-1', text: 'menú' })]));
     expect(replies.map((r) => r.to)).toEqual([`${ANA}@s.whatsapp.net`]);
-    expect(texts(replies)).toEqual([t('flows.menu')]);
+    expect(texts(replies)).toEqual([menuText()]);
   });
 
   it('logs reactions, edits and deletions as history and answers none of them', async () => {

@@ -78,6 +78,25 @@ describe('mariadono chat (CLI)', () => {
     }
   });
 
+  it('plays the Cloud API with --platform meta: signed webhooks in, Graph API mock out, buttons tapped by number', () => {
+    const r = run(['chat', '--as', '+34 600 000 001', '--name', 'Ana', '--platform', 'meta'], 'hola\n2\n');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('bot> ¡Hola, Ana!');
+    expect(r.stdout).toContain('1️⃣ [Hablar con un agente]');
+    expect(r.stdout).toContain('Todavía no hay pedidos');
+    const db = new DatabaseSync(join(r.dir, 'storage', 'mariadono.sqlite'), { readOnly: true });
+    try {
+      // "2" went in as the tap of the menu's second button.
+      expect(db.prepare("select platform_origin, message_type, body from conversations_log where message_direction = 'inbound' order by id").all()).toEqual([
+        { platform_origin: 'meta_cloud', message_type: 'text', body: 'hola' },
+        { platform_origin: 'meta_cloud', message_type: 'interactive', body: 'Mis pedidos' },
+      ]);
+      expect(db.prepare("select count(*) as n from conversations_log where message_direction = 'outbound' and platform_origin = 'meta_cloud' and delivery_status = 'sent'").get()).toEqual({ n: 3 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('needs --as with a phone number', () => {
     const r = run(['chat', '--as', 'abc']);
     expect(r.status).toBe(2);

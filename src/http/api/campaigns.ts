@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { EntityManager } from '@mikro-orm/sql';
-import { Campaign, CAMPAIGN_STATUSES, CAMPAIGN_TYPES, type ICampaign } from '../../modules/campaigns/campaign.entity.ts';
-import { MessageChannel } from '../../modules/messaging/message-channel.entity.ts';
-import { CustomerSegment } from '../../modules/segments/customer-segment.entity.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { t } from '../../shared/i18n/index.ts';
+import { CAMPAIGN_STATUSES, CAMPAIGN_TYPES, type ICampaign } from '../../modules/campaigns/campaign.entity.ts';
+import type { CampaignInput, CampaignTransition } from '../../modules/campaigns/campaigns.service.ts';
 import { MAX_INT, errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
-import { assertDateOrder, assertSchedulable, assertTransition, TARGET, type CampaignAction } from './campaign-rules.ts';
 import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
-/** /api/campaigns: list, get, create, update, schedule, pause, cancel (status rules in campaign-rules.ts). */
+/**
+ * /api/campaigns: list, get, create, update, schedule, pause, cancel. Schemas and calls only:
+ * the rules and the conditional status updates live in src/modules/campaigns/.
+ */
 
 const campaignSchema = {
   type: 'object',
@@ -44,16 +42,6 @@ const editable = {
   end_date: { type: ['string', 'null'], format: 'date-time' },
 } as const;
 
-interface CampaignBody {
-  campaign_name?: string;
-  campaign_type?: ICampaign['campaignType'];
-  description?: string | null;
-  channel_id?: number;
-  target_segment_id?: string | null;
-  start_date?: string | null;
-  end_date?: string | null;
-}
-
 const ref = (v: unknown, key: string) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : v);
 
 export function campaignJson(c: ICampaign) {
@@ -78,41 +66,9 @@ export function campaignJson(c: ICampaign) {
   };
 }
 
-async function findCampaign(em: EntityManager, id: string): Promise<ICampaign> {
-  const c = await em.findOne(Campaign, { campaignId: id } as never);
-  if (!c) throw new NotFoundError(t('http.campaign_not_found', { id }), 'CAMPAIGN_NOT_FOUND');
-  return c;
-}
-
-/** Applies body fields to a campaign, checking the channel and segment exist. */
-async function applyBody(em: EntityManager, c: Partial<ICampaign>, body: CampaignBody): Promise<void> {
-  if (body.campaign_name !== undefined) c.campaignName = body.campaign_name.trim();
-  if (body.campaign_type !== undefined) c.campaignType = body.campaign_type;
-  if (body.description !== undefined) c.description = body.description;
-  if (body.channel_id !== undefined) {
-    const ch = await em.findOne(MessageChannel, { channelId: body.channel_id } as never);
-    if (!ch) {
-      const all = await em.find(MessageChannel, {}, { orderBy: { channelId: 'asc' } });
-      throw new ValidationError(t('http.channel_not_found', { channel: body.channel_id, available: all.map((x) => `${x.channelId} (${x.channelName})`).join(', ') }), undefined, 'CHANNEL_NOT_FOUND');
-    }
-    c.channel = ch;
-  }
-  if (body.target_segment_id !== undefined) {
-    if (body.target_segment_id === null) c.targetSegment = null;
-    else {
-      const seg = await em.findOne(CustomerSegment, { segmentId: body.target_segment_id } as never);
-      if (!seg) throw new ValidationError(t('http.segment_not_found', { id: body.target_segment_id }), undefined, 'SEGMENT_NOT_FOUND');
-      c.targetSegment = seg;
-    }
-  }
-  if (body.start_date !== undefined) c.startDate = body.start_date ? new Date(body.start_date) : null;
-  if (body.end_date !== undefined) c.endDate = body.end_date ? new Date(body.end_date) : null;
-  assertDateOrder(c.startDate, c.endDate);
-}
-
 export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Promise<void> {
   const { guards, orm, services } = opts;
-  const now = () => services.deps.clock.now();
+  const campaigns = services.campaigns;
   const one = { 200: campaignSchema, ...protectedErrors, 404: errorRef, 409: errorRef };
 
   app.get('/campaigns', {
@@ -124,15 +80,14 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
     },
   }, async (req) => {
     const q = req.query as { limit: number; offset: number; status?: ICampaign['status'] };
-    const where = q.status ? { status: q.status } : {};
-    const [items, total] = await emOf(orm).findAndCount(Campaign, where as never, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+    const { items, total } = await campaigns.list(emOf(orm), q);
     return { items: items.map(campaignJson), total, limit: q.limit, offset: q.offset };
   });
 
   app.get('/campaigns/:id', {
     ...protect(guards, 'campaigns.read'),
     schema: { tags: ['campaigns'], summary: 'Una campaña', security: bearer, params: uuidParam('id'), querystring: noQuery, response: one },
-  }, async (req) => campaignJson(await findCampaign(emOf(orm), (req.params as { id: string }).id)));
+  }, async (req) => campaignJson(await campaigns.get(emOf(orm), (req.params as { id: string }).id)));
 
   app.post('/campaigns', {
     ...protect(guards, 'campaigns.create'),
@@ -144,15 +99,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
   }, async (req, reply) => {
     const em = emOf(orm);
     const reader = guards.caller(req);
-    const body = req.body as CampaignBody;
-    const c = { status: 'draft', createdByUser: reader.userId } as unknown as Partial<ICampaign>;
-    if (body.channel_id === undefined) {
-      const wa = await em.findOne(MessageChannel, { channelType: 'whatsapp' } as never, { orderBy: { channelId: 'asc' } });
-      c.channel = wa ?? undefined;
-    }
-    await applyBody(em, c, body);
-    const created = em.create(Campaign, c as never) as ICampaign;
-    await em.flush();
+    const created = await campaigns.create(em, reader.userId!, req.body as CampaignInput);
     await auditApi(services, em, reader, 'campaigns.create', created.campaignId, { name: created.campaignName });
     reply.status(201);
     return campaignJson(created);
@@ -167,18 +114,13 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
     },
   }, async (req) => {
     const em = emOf(orm);
-    const c = await findCampaign(em, (req.params as { id: string }).id);
-    assertTransition('update', c.status);
-    const body = req.body as CampaignBody;
-    await applyBody(em, c, body);
-    // A scheduled campaign must stay in the future.
-    if (c.status === 'scheduled') assertSchedulable(c.startDate, c.endDate, now());
-    await em.flush();
+    const body = req.body as CampaignInput;
+    const c = await campaigns.update(em, (req.params as { id: string }).id, body);
     await auditApi(services, em, guards.caller(req), 'campaigns.update', c.campaignId, { fields: Object.keys(body) });
     return campaignJson(c);
   });
 
-  const transition = (action: Exclude<CampaignAction, 'update'>, summary: string) =>
+  const transition = (action: CampaignTransition, summary: string) =>
     app.post(`/campaigns/:id/${action}`, {
       ...protect(guards, 'campaigns.send'),
       // The body is optional for these actions: a bare POST means `{}`.
@@ -194,17 +136,7 @@ export async function campaignRoutes(app: FastifyInstance, opts: ApiOptions): Pr
       },
     }, async (req) => {
       const em = emOf(orm);
-      const c = await findCampaign(em, (req.params as { id: string }).id);
-      assertTransition(action, c.status);
-      if (action === 'schedule') {
-        const body = (req.body ?? {}) as CampaignBody;
-        if (body.start_date !== undefined) c.startDate = body.start_date ? new Date(body.start_date) : null;
-        if (body.end_date !== undefined) c.endDate = body.end_date ? new Date(body.end_date) : null;
-        assertSchedulable(c.startDate, c.endDate, now());
-      }
-      const from = c.status;
-      c.status = TARGET[action];
-      await em.flush();
+      const { campaign: c, from } = await campaigns.transition(em, (req.params as { id: string }).id, action, (req.body ?? {}) as CampaignInput);
       await auditApi(services, em, guards.caller(req), `campaigns.${action}`, c.campaignId, { from, to: c.status, startDate: iso(c.startDate) });
       return campaignJson(c);
     });

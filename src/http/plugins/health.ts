@@ -25,6 +25,11 @@ export async function healthPlugin(app: FastifyInstance, opts: { config: Config;
               status: { type: 'string', enum: ['ok', 'degraded'] },
               database: { type: 'object', properties: { ok: { type: 'boolean' }, kind: { type: 'string' } } },
               whatsapp: { type: 'object', additionalProperties: true, properties: { status: { type: 'string' }, since: { type: 'string' } } },
+              cloudApi: {
+                type: 'array',
+                description: 'Cloud API numbers (META_PHONE_NUMBER_ID) and their last Graph API error',
+                items: { type: 'object', properties: { phoneNumberId: { type: 'string' }, status: { type: 'string' }, lastError: { type: 'string' } } },
+              },
               queue: {
                 type: 'object',
                 properties: {
@@ -50,6 +55,7 @@ export async function healthPlugin(app: FastifyInstance, opts: { config: Config;
         status: db ? 'ok' : 'degraded',
         database: { ok: db, kind: config.db.kind },
         whatsapp: services.transportState(),
+        cloudApi: services.meta.transports.map((t) => ({ phoneNumberId: t.businessNumberId() ?? '', status: t.state().status, ...(t.state().lastError ? { lastError: t.state().lastError } : {}) })),
         queue: {
           webhookInboxPending: pending,
           inProcess: services.meta.worker.size(),

@@ -7,7 +7,7 @@ import { parseWebhookBody } from '../../modules/meta/payload.ts';
 import { dedupeKeyOf, verifySignature } from '../../modules/meta/signature.ts';
 import { AppError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import type { MetricsRegistry } from '../metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 import { errorRef } from '../schemas.ts';
 
 /**
@@ -35,8 +35,7 @@ export async function metaWebhookPlugin(app: FastifyInstance, opts: MetaWebhookO
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 
-  app.addHook('onReady', async () => meta.worker.start());
-  app.addHook('onClose', async () => meta.worker.stop());
+  // The worker itself is a job (src/jobs/index.ts); a stored delivery only kicks it.
 
   app.get(
     '/webhooks/meta',

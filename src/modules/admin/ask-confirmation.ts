@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../services.ts';
+import type { AuditEntry } from '../identity/audit.service.ts';
 import type { Reply } from '../../transport/types.ts';
 import { text } from '../../transport/types.ts';
 import { isAppError } from '../../shared/errors.ts';

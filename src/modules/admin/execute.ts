@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { AuditEntry } from '../../services.ts';
+import type { AuditEntry } from '../identity/audit.service.ts';
 import type { Reply } from '../../transport/types.ts';
 import { text } from '../../transport/types.ts';
 import type { Orm } from '../../db/orm.ts';

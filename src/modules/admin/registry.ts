@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Logger } from '../../logger.ts';
-import type { CommandInput, Services } from '../../services.ts';
+import type { Services } from '../../services.ts';
+import type { CommandInput } from './router.ts';
+
+/**
+ * What commands reach: every service built before the router (all but the router itself).
+ * A type-only import: services.ts builds the router last, with these already in place.
+ */
+export type CommandServices = Omit<Services, 'commands'>;
 import type { Reply } from '../../transport/types.ts';
 import type { Caller } from '../identity/rbac.service.ts';
 import { normalizeWord } from './parser.ts';
@@ -14,7 +21,7 @@ import { normalizeWord } from './parser.ts';
 
 export interface CommandContext<A = Record<string, unknown>> {
   em: EntityManager;
-  services: Services;
+  services: CommandServices;
   /** An active staff member allowed to run this action. */
   caller: Caller;
   args: A;

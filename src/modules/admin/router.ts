@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { AuditEntry, CommandInput, Services } from '../../services.ts';
+import type { AuditEntry } from '../identity/audit.service.ts';
+import type { CommandServices } from './registry.ts';
 import type { Reply } from '../../transport/types.ts';
 import { text } from '../../transport/types.ts';
 import { withEm } from '../../db/orm.ts';
@@ -19,6 +20,23 @@ import { redactCommandText } from './redact.ts';
  * or run. `handle` never throws: every failure becomes a polite Spanish reply.
  */
 
+/** A slash command typed in a chat, as the transport hands it to the admin router. */
+export interface CommandInput {
+  phone: string;
+  jid: string;
+  text: string;
+  isGroup: boolean;
+  name?: string | null;
+  messageId?: string;
+  now: Date;
+  /**
+   * The file sent with the command (a document whose caption is the command). Its bytes are
+   * downloaded by the media service after the message is logged; read them with
+   * `readAttachment` (files module), which waits for that download.
+   */
+  attachment?: { messageId: string; fileName: string | null; mimeType: string | null } | null;
+}
+
 export interface CommandRouter {
   handle(input: CommandInput): Promise<Reply[]>;
   /** Resolves once every long-running command started so far has reported back. */
@@ -29,9 +47,9 @@ export interface CommandRouter {
 }
 
 export interface RouterDeps {
-  services: Services;
+  services: CommandServices;
   registry: CommandRegistry;
-  /** Where long-running commands send their final replies (default: services.transport). */
+  /** Where long-running commands send their final replies (default: the outbound service). */
   deliver?: Deliver;
 }
 

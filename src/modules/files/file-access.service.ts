@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Clock } from '../../shared/clock.ts';
-import type { AuditEntry } from '../../services.ts';
+import type { AuditEntry } from '../identity/audit.service.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { Usuario } from '../identity/usuario.entity.ts';

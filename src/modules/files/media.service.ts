@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.ts';
 import { withEm, type Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { MediaRef } from '../../transport/events.ts';
-import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 import type { FilesService } from './files.service.ts';
 import { findRepairCandidates, repairJob, type RepairOpener } from './media-repair.ts';
 

@@ -1,3 +1,4 @@
+import { jidUser, lidJid } from '../../transport/jid.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { WhatsappGroup, type IWhatsappGroup } from './whatsapp-group.entity.ts';
 import { WhatsappGroupMember, type IWhatsappGroupMember } from './whatsapp-group-member.entity.ts';
@@ -16,7 +17,7 @@ import type { GroupInfo, GroupParticipant, GroupParticipantsChanged, GroupUpdate
 export function memberKey(p: GroupParticipant): string {
   if (p.phone) return p.phone;
   if (p.lid) return `lid:${p.lid}`.slice(0, 20);
-  return p.jid.split('@')[0]!.slice(0, 20);
+  return jidUser(p.jid).slice(0, 20);
 }
 
 interface Roster {
@@ -28,7 +29,7 @@ interface Roster {
 async function loadRoster(em: EntityManager, jid: string, now: Date): Promise<Roster> {
   let group = await em.findOne(WhatsappGroup, { groupId: jid });
   if (!group) {
-    group = em.create(WhatsappGroup, { groupId: jid, groupJid: jid, groupName: jid.split('@')[0]!, syncStatus: 'pending', isActive: true, createdAt: now, updatedAt: now } as never);
+    group = em.create(WhatsappGroup, { groupId: jid, groupJid: jid, groupName: jidUser(jid), syncStatus: 'pending', isActive: true, createdAt: now, updatedAt: now } as never);
   }
   const members = await em.find(WhatsappGroupMember, { group: jid });
   const byKey = new Map(members.map((m) => [m.memberPhoneNumber, m]));
@@ -133,7 +134,7 @@ export async function applyGroupUpdate(em: EntityManager, e: GroupUpdated): Prom
 /** Whether the author of a participant event is that participant (they left by themselves). */
 function isSelf(author: string | null | undefined, p: GroupParticipant): boolean {
   if (!author) return false;
-  return author === p.phone || author === p.jid || (p.lid != null && (author === p.lid || author === `${p.lid}@lid`));
+  return author === p.phone || author === p.jid || (p.lid != null && (author === p.lid || author === lidJid(p.lid)));
 }
 
 export async function applyParticipants(em: EntityManager, e: GroupParticipantsChanged): Promise<void> {

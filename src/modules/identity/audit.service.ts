@@ -1,5 +1,17 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { AuditEntry, ServiceDeps } from '../../services.ts';
+import type { ServiceDeps } from '../../shared/service-deps.ts';
+
+/** One audit row as callers describe it (the service adds time, hash chain and redaction). */
+export interface AuditEntry {
+  actorId?: number | null;
+  actorPhone?: string | null;
+  action: string;
+  target?: string | null;
+  details?: Record<string, unknown>;
+  outcome: 'allowed' | 'denied' | 'error' | 'success' | 'failure';
+  durationMs?: number;
+  channel?: 'chat' | 'http' | 'cli' | 'system';
+}
 import { AuditLog, type IAuditLog } from './audit-log.entity.ts';
 import { Usuario } from './usuario.entity.ts';
 import { cleanText, hashAuditRow, hashAuditRowV2, personalDigest, redactSecrets, type DigestedFields, type HashedFields } from './audit-hash.ts';

@@ -1,7 +1,7 @@
 import bcrypt from 'bcrypt';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { ServiceDeps } from '../../services.ts';
+import type { ServiceDeps } from '../../shared/service-deps.ts';
 import { Usuario, type IUsuario } from './usuario.entity.ts';
 import type { AuditService } from './audit.service.ts';
 import type { Caller, RbacService } from './rbac.service.ts';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { ServiceDeps } from '../../services.ts';
+import type { ServiceDeps } from '../../shared/service-deps.ts';
 import { Usuario, type IUsuario } from './usuario.entity.ts';
 import { UserRole } from './user-role.entity.ts';
 import { RolePermission } from './role-permission.entity.ts';

@@ -42,6 +42,12 @@ export const ConversationLog = defineEntity({
     remoteJid: p.string().length(255).nullable(),
     channel: () => p.manyToOne(MessageChannel).fieldName('channel_id').nullable().index(false),
     platformOrigin: p.string().length(50).nullable(),
+    /**
+     * Which of our numbers the message came in on or went out from: the Cloud API phone number
+     * id (`metadata.phone_number_id`), or the Baileys account's phone digits. Replies and the
+     * 24-hour window are per client and business number.
+     */
+    businessNumberId: p.string().length(50).nullable(),
     smsGatewayProvider: p.string().length(100).nullable(),
     messageDirection: p.enum(['inbound', 'outbound'] as const).default('inbound'),
     origin: p.enum(MESSAGE_ORIGINS).nullable(),

@@ -4,10 +4,10 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { withEm, type Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { DomainEvent, MessageReceived, ReceiptUpdated } from '../../transport/events.ts';
+import type { DomainEvent, MessageReceived } from '../../transport/events.ts';
 import { MessageChannel } from './message-channel.entity.ts';
 import { writeMessages, type MessageOutcome } from './message-writer.ts';
-import { applyReceipt, messageLogged } from './delivery.ts';
+import type { EarlyResult, ReceiptService } from './receipts.ts';
 import { applyContact } from './contacts.ts';
 import { outboundStatus, writeOutbound, type OutboundEntry } from './outbound-writer.ts';
 import { createRetryQueue } from './retry-queue.ts';
@@ -21,7 +21,7 @@ import type { OutboundOrigin, Reply } from '../../transport/types.ts';
 import { ConversationLog } from './conversation-log.entity.ts';
 import { replyMessageId, storableReply } from './replies.ts';
 import type { MediaService } from '../files/media.service.ts';
-import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 
 /**
  * The ingest pipeline: every normalized event is written once, idempotently and in a
@@ -52,16 +52,13 @@ export interface IngestDeps {
   orm: Orm;
   clock: Clock;
   media: MediaService;
+  /** The one delivery-tracking path (receipts of both platforms, early ones kept durably). */
+  receipts: ReceiptService;
   metrics?: MetricsRegistry;
   batchSize?: number;
   retryDelaysMs?: number[];
   /** Redacts secrets from admin command text before it is logged (see WriteContext). */
   storableBody?: (body: string) => string;
-  /**
-   * Modules with their own per-send rows (template usage …) move them on Baileys receipts here;
-   * Cloud API receipts reach them through the webhook processor's fan-out. Resolved per receipt.
-   */
-  receiptHandlers?(): ReadonlyArray<(em: EntityManager, receipt: ReceiptUpdated) => Promise<unknown>>;
 }
 
 type Listener = (event: DomainEvent) => void | Promise<void>;
@@ -72,7 +69,6 @@ export function createIngestService(deps: IngestDeps) {
   const writer = new PQueue({ concurrency: 1 });
   const batchSize = deps.batchSize ?? 500;
   const ownSends = createOwnSends();
-  const earlyReceipts = new Map<string, ReceiptUpdated>();
   const listeners = new Set<Listener>();
   let channelId: number | null | undefined;
   const counters = { written: 0, duplicates: 0, failed: 0, retried: 0 };
@@ -85,18 +81,9 @@ export function createIngestService(deps: IngestDeps) {
     return channelId;
   };
 
-  /** Receipts that arrived before their message row (a send still being logged) wait here. */
-  const stashReceipt = (r: ReceiptUpdated) => {
-    earlyReceipts.set(r.messageId, r);
-    if (earlyReceipts.size > 5_000) earlyReceipts.delete(earlyReceipts.keys().next().value!);
-  };
-  const replayStashed = async (em: EntityManager, ids: string[]) => {
-    for (const id of ids) {
-      const r = earlyReceipts.get(id);
-      if (!r) continue;
-      earlyReceipts.delete(id);
-      await applyReceipt(em, r);
-    }
+  /** Receipts that arrived before this row (kept durably by the receipt service) apply now. */
+  const applyEarly = async (em: EntityManager, ids: string[]) => {
+    if (ids.length) await deps.receipts.applyEarly(em, { now: deps.clock.now(), messageIds: ids });
   };
 
   const transactional = <T>(fn: (em: EntityManager) => Promise<T>): Promise<T> =>
@@ -116,7 +103,7 @@ export function createIngestService(deps: IngestDeps) {
         const newcomers = res.outcomes.filter((o, i) => o.firstContact && o.userId && !events[i]!.fromMe).map((o) => o.userId!);
         await grantFirstMessageConsent(em, newcomers, deps.clock.now());
       }
-      await replayStashed(em, events.filter((e) => e.fromMe).map((e) => e.messageId));
+      await applyEarly(em, events.filter((e) => e.fromMe).map((e) => e.messageId));
       return res;
     });
     deps.media.enqueue(media.map((m) => ({ fileId: m.fileId, userId: m.userId, messageId: m.event.messageId, media: m.event.media! })));
@@ -133,10 +120,7 @@ export function createIngestService(deps: IngestDeps) {
     await transactional(async (em) => {
       switch (event.type) {
         case 'receipt':
-          if (await applyReceipt(em, event)) {
-            // Only a receipt that moved our outbound row can move the rows other modules keep for it.
-            if (event.platform !== 'meta_cloud') for (const handle of deps.receiptHandlers?.() ?? []) await handle(em, event);
-          } else if (!(await messageLogged(em, event.messageId))) stashReceipt(event);
+          await deps.receipts.receive(em, [event], deps.clock.now());
           return;
         case 'group.upsert':
           return applyGroupUpsert(em, event);
@@ -155,7 +139,7 @@ export function createIngestService(deps: IngestDeps) {
   const writeOutboundRow = (entry: OutboundEntry) =>
     transactional(async (em) => {
       await writeOutbound(em, entry, await whatsappChannel(em));
-      await replayStashed(em, [entry.messageId]);
+      await applyEarly(em, [entry.messageId]);
     });
 
   const describe = (e: DomainEvent | OutboundItem) =>
@@ -288,6 +272,13 @@ export function createIngestService(deps: IngestDeps) {
           await em.nativeUpdate(ConversationLog, { messageId: inboundId } as never, { replyState: 'replying' } as never);
         }),
       ) as Promise<void>,
+    /**
+     * Applies the early receipts whose rows exist now (only `messageIds` when given: a sender
+     * that just recorded them, e.g. campaign dispatch) and expires old ones. On the write queue,
+     * so it never interleaves with a write transaction on SQLite's one connection.
+     */
+    sweepEarlyReceipts: (messageIds?: string[]) =>
+      writer.add(() => withEm(deps.orm, (em) => deps.receipts.applyEarly(em, { now: deps.clock.now(), messageIds }))) as Promise<EarlyResult>,
     /** Marks a message id as ours before it is sent, so its echo is logged with the right origin. */
     rememberOwnSend: ownSends.remember,
     subscribe(fn: Listener): () => void {

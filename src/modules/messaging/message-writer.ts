@@ -1,3 +1,4 @@
+import { jidUser } from '../../transport/jid.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { ConversationLog, type MessageType as LogMessageType, type ReplyState } from './conversation-log.entity.ts';
 import { WhatsappGroup } from '../groups/whatsapp-group.entity.ts';
@@ -114,6 +115,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
         remoteJid: e.chatJid,
         channel: ctx.channelId,
         platformOrigin: e.platform,
+        businessNumberId: e.businessNumberId?.slice(0, 50) ?? null,
         messageDirection: e.fromMe ? 'outbound' : 'inbound',
         origin: e.fromMe ? (own?.origin ?? 'staff_phone') : 'customer',
         campaign: own?.campaignId ?? null,
@@ -151,7 +153,7 @@ export async function writeMessages(em: EntityManager, events: MessageReceived[]
   if (groups.length) {
     const jids = [...new Set(groups.map((e) => e.chatJid))];
     // A group seen before its metadata: a placeholder row the next sync fills in.
-    await insertIgnore(em, WhatsappGroup, jids.map((jid) => ({ groupId: jid, groupJid: jid, groupName: jid.split('@')[0]!, syncStatus: 'pending', isActive: true, createdAt: new Date(), updatedAt: new Date() })), 'groupId');
+    await insertIgnore(em, WhatsappGroup, jids.map((jid) => ({ groupId: jid, groupJid: jid, groupName: jidUser(jid), syncStatus: 'pending', isActive: true, createdAt: new Date(), updatedAt: new Date() })), 'groupId');
     const seen = await existingIds(em, WhatsappGroupMessageLog, groups.map((e) => e.messageId));
     const rows: Record<string, unknown>[] = [];
     for (const e of groups) {

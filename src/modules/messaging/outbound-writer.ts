@@ -6,7 +6,7 @@ import { WhatsappGroup } from '../groups/whatsapp-group.entity.ts';
 import { WhatsappGroupMessageLog } from '../groups/whatsapp-group-message-log.entity.ts';
 import type { DeliveryStatus, MessageType, Platform } from '../../transport/events.ts';
 import type { OutboundOrigin } from '../../transport/types.ts';
-import { jidKind } from '../../transport/jid.ts';
+import { jidKind, jidUser } from '../../transport/jid.ts';
 
 /** One message we sent (or tried to), as the outbound sender logs it at send time. */
 export interface OutboundEntry {
@@ -15,6 +15,8 @@ export interface OutboundEntry {
   peerPhone: string | null;
   peerLid?: string | null;
   platform: Platform;
+  /** The number it went out from (see conversations_log.business_number_id). */
+  businessNumberId?: string | null;
   messageType: MessageType;
   body: string | null;
   origin: OutboundOrigin;
@@ -45,6 +47,7 @@ export function outboundRow(entry: OutboundEntry, userId: number | null, phone: 
     remoteJid: entry.chatJid,
     channel: channelId,
     platformOrigin: entry.platform,
+    businessNumberId: entry.businessNumberId ?? null,
     messageDirection: 'outbound',
     origin: entry.origin,
     campaign: entry.campaignId ?? null,
@@ -66,7 +69,7 @@ export function outboundRow(entry: OutboundEntry, userId: number | null, phone: 
 export async function writeOutbound(em: EntityManager, entry: OutboundEntry, channelId: number | null): Promise<void> {
   if (jidKind(entry.chatJid) === 'group') {
     await em.createQueryBuilder(WhatsappGroup)
-      .insert({ groupId: entry.chatJid, groupJid: entry.chatJid, groupName: entry.chatJid.split('@')[0]!, syncStatus: 'pending', isActive: true } as never)
+      .insert({ groupId: entry.chatJid, groupJid: entry.chatJid, groupName: jidUser(entry.chatJid), syncStatus: 'pending', isActive: true } as never)
       .onConflict('groupId').ignore().execute();
     await em.createQueryBuilder(WhatsappGroupMessageLog)
       .insert({

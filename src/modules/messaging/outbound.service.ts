@@ -3,27 +3,41 @@ import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { OutboundOrigin, Reply, SendResult, Transport } from '../../transport/types.ts';
+import type { Platform } from '../../transport/events.ts';
+import { withEm, type Orm } from '../../db/orm.ts';
+import type { TransportRegistry } from './transports.ts';
+import { latestInbound } from './customer-window.ts';
 import { describeReply, TransportUnavailableError } from '../../transport/reply.ts';
 import { lidOfJid, phoneOfJid, toSendJid } from '../../transport/jid.ts';
 import type { IngestService } from './ingest.service.ts';
 import type { OutboundEntry } from './outbound-writer.ts';
 import { replyMessageId } from './replies.ts';
-import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 
 /**
  * The one way to send. Every send is one outbound `conversations_log` row with who caused it
- * (flow, command, campaign…), written `pending` BEFORE the transport sees the message and moved
- * to `sent` only once the transport accepted it (or `failed`, with the reason) — so a crash in
- * between leaves `pending`, never a `sent` row for something that never left.
+ * (flow, command, campaign…) and the business number it went out from, written `pending` BEFORE
+ * the transport sees the message and moved to `sent` only once the transport accepted it (or
+ * `failed`, with the reason) — so a crash in between leaves `pending`, never a `sent` row for
+ * something that never left.
  *
  * A reply to an inbound message (`replyTo`) goes out under an id derived from that message's id
  * and the reply's position (replies.ts): if a row with that id already says it was sent, the
- * send is skipped — answering a message again after a crash never answers it twice.
+ * send is skipped — answering a message again after a crash never answers it twice. (The Cloud
+ * API assigns its own ids: the row written under ours is renamed to Meta's wamid.)
+ *
+ * Which transport: the caller's explicit platform / business number (campaigns), otherwise the
+ * platform and number of the client's latest inbound message (whoever the customer wrote to
+ * answers), otherwise the first transport running (Baileys when it runs).
  */
 
 export interface SendOptions {
   origin: OutboundOrigin;
   campaignId?: string | null;
+  /** Send through this platform (explicit choice; no fallback to another platform). */
+  platform?: Platform | null;
+  /** Send from this business number (Cloud API phone number id, or the Baileys phone). */
+  businessNumberId?: string | null;
   /** This send answers inbound message `messageId`, as its `position`-th reply (0, 1, …). */
   replyTo?: { messageId: string; position: number };
 }
@@ -40,12 +54,23 @@ const ALREADY_SENT = new Set(['sent', 'delivered', 'read']);
 export function createOutboundService(deps: {
   logger: Logger;
   clock: Clock;
+  orm: Orm;
   ingest: IngestService;
   metrics?: MetricsRegistry;
-  transport(): Transport | null;
+  transports: TransportRegistry;
 }): OutboundService {
   const log = deps.logger.child({ module: 'outbound' });
   let inFlight = 0;
+
+  const choose = async (jid: string, opts: SendOptions): Promise<Transport | null> => {
+    if (opts.platform || opts.businessNumberId) return deps.transports.pick({ platform: opts.platform, businessNumberId: opts.businessNumberId }, true);
+    if (deps.transports.all().length <= 1) return deps.transports.pick({}, false);
+    const last = await withEm(deps.orm, (em) => latestInbound(em, { phone: phoneOfJid(jid), jid })).catch((err) => {
+      log.warn({ err }, 'latest inbound lookup failed; using the default transport');
+      return null;
+    });
+    return deps.transports.pick({ platform: last?.platform, businessNumberId: last?.businessNumberId }, false);
+  };
 
   /** Final status writes never fail the send: a failed write is retried in the background. */
   const record = (entry: OutboundEntry) =>
@@ -56,16 +81,17 @@ export function createOutboundService(deps: {
     async send(to, reply, opts) {
       const jid = toSendJid(to);
       if (!jid) throw new ValidationError(`"${to}" no es un número de WhatsApp válido (usa el formato internacional, p. ej. +34600000001).`);
-      const transport = deps.transport();
-      if (!transport) throw new TransportUnavailableError();
-      const { messageType, body } = describeReply(reply);
-      // Baileys sends under the id we choose; the Cloud API assigns its own, and the row written
-      // under ours is renamed once Meta answers.
-      const pendingId = opts.replyTo
-        ? replyMessageId(opts.replyTo.messageId, opts.replyTo.position)
-        : (transport.newMessageId?.() ?? `local-${randomUUID()}`);
+      // Counted from here: choosing the transport reads the database (replay waits for zero).
       inFlight++;
       try {
+        const transport = await choose(jid, opts);
+        if (!transport) throw new TransportUnavailableError();
+        const { messageType, body } = describeReply(reply);
+        // Baileys sends under the id we choose; the Cloud API assigns its own, and the row written
+        // under ours is renamed once Meta answers.
+        const pendingId = opts.replyTo
+          ? replyMessageId(opts.replyTo.messageId, opts.replyTo.position)
+          : (transport.newMessageId?.() ?? `local-${randomUUID()}`);
         if (opts.replyTo) {
           const status = await deps.ingest.outboundStatus(pendingId).catch(() => undefined);
           if (status && ALREADY_SENT.has(status)) {
@@ -79,6 +105,7 @@ export function createOutboundService(deps: {
           peerPhone: phoneOfJid(jid),
           peerLid: lidOfJid(jid),
           platform: transport.platform,
+          businessNumberId: transport.businessNumberId(),
           messageType,
           body,
           origin: opts.origin,

@@ -72,6 +72,11 @@ export interface GraphClient {
   sendTemplate(to: string, name: string, language: string, components?: TemplateComponent[]): Promise<SendOutcome>;
   sendMedia(to: string, kind: 'image' | 'document', media: { id: string }, opts?: { caption?: string; fileName?: string }): Promise<SendOutcome>;
   uploadMedia(bytes: Buffer, mimeType: string, fileName: string): Promise<string>;
+  /** An interactive message (`button` or `list`), the `interactive` object as Meta documents it. */
+  sendInteractive(to: string, interactive: Record<string, unknown>): Promise<SendOutcome>;
+  /** Marks an inbound message as read (the customer sees blue ticks). */
+  markRead(messageId: string): Promise<void>;
+  readonly phoneNumberId: string | null;
 }
 
 export function createGraphClient(opts: GraphClientOptions): GraphClient {
@@ -123,6 +128,15 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
 
   const client: GraphClient = {
     configured: Boolean(opts.accessToken),
+    phoneNumberId: opts.phoneNumberId ?? null,
+
+    sendInteractive(to, interactive) {
+      return sendMessage({ to, type: 'interactive', interactive });
+    },
+
+    async markRead(messageId) {
+      await request({ method: 'post', url: `/${phoneId()}/messages`, data: { messaging_product: 'whatsapp', status: 'read', message_id: messageId } });
+    },
 
     async getMediaInfo(mediaId) {
       const res = await request<{ url?: string; mime_type?: string; sha256?: string; file_size?: number | string }>({

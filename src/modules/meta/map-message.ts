@@ -1,4 +1,6 @@
 import { cleanDisplayName } from '../../shared/text.ts';
+import { phoneJid } from '../../transport/jid.ts';
+import { normalizeStatus } from '../messaging/status-order.ts';
 import type { Readable } from 'node:stream';
 import type { MediaKind, MediaRef, MessageReceived, MessageType, ReceiptUpdated } from '../../transport/events.ts';
 import type { MetaContact, MetaInboundMessage, MetaMedia, MetaStatus } from './payload.ts';
@@ -151,7 +153,7 @@ export function mapInboundMessage(
       type: 'message',
       platform: 'meta_cloud',
       messageId: id,
-      chatJid: `${from}@s.whatsapp.net`,
+      chatJid: phoneJid(from),
       isGroup: false,
       senderPhone: from,
       peerPhone: from,
@@ -168,14 +170,13 @@ export function mapInboundMessage(
   };
 }
 
-const RECEIPT_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
-
 /** One Cloud API status → ReceiptUpdated; null for statuses MarIADono does not track (e.g. `deleted`). */
 export function mapStatus(input: MetaStatus, now: () => Date): { event: ReceiptUpdated } | { skipped: string } {
   const st = obj<MetaStatus>(input);
   const id = short(st.id);
   if (!id) return { skipped: str(st.id) ? 'status with an invalid message id (over 255 characters)' : 'status without message id' };
-  const status = (RECEIPT_STATUSES as readonly unknown[]).includes(st.status) ? (st.status as ReceiptUpdated['status']) : null;
+  // Meta reports sent/delivered/read/failed (and `deleted`, which is not a delivery status).
+  const status = st.status === 'pending' ? null : normalizeStatus(st.status);
   if (!status) return { skipped: `status "${String(st.status).slice(0, 40)}" of ${id} not tracked` };
   const first = list<unknown>(st.errors)[0];
   const err = first && typeof first === 'object' ? (first as NonNullable<MetaStatus['errors']>[number]) : undefined;

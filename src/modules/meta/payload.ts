@@ -1,5 +1,5 @@
 /**
- * The shapes of the WhatsApp Business Account webhook (Graph API v17–v21) that MarIADono reads.
+ * The shapes of the WhatsApp Business Account webhook (Graph API v17–v24) that MarIADono reads.
  * Only the fields used are typed; everything arrives as untrusted JSON, so the mapper checks
  * each field before using it.
  */

@@ -1,17 +1,16 @@
-import type { DomainEvent, ReceiptUpdated } from '../../transport/events.ts';
+import type { DomainEvent, MessageReceived } from '../../transport/events.ts';
 import type { Logger } from '../../logger.ts';
 import type { Orm } from '../../db/orm.ts';
 import { withEm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { MetricsRegistry } from '../../http/metrics-registry.ts';
+import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 import type { GraphClient } from './graph-client.ts';
 import { listChanges, mapChange } from './map-payload.ts';
-import type { MetaWebhookBody } from './payload.ts';
-import { applyReceipt } from './receipt-fanout.ts';
-import { keepUnsettled, reapplyPendingStatuses } from './pending-status.ts';
+import type { MetaChange, MetaWebhookBody } from './payload.ts';
 import { applyTemplateStatus, type AppliedTemplateStatus } from './template-status.ts';
 import type { InboxRow } from './webhook-inbox.service.ts';
 import type { ProcessOutcome } from './webhook-worker.ts';
+import type { MessageOutcome } from '../messaging/message-writer.ts';
 
 /**
  * Processes one stored webhook delivery: every change of every entry, each item isolated, so one
@@ -24,12 +23,19 @@ import type { ProcessOutcome } from './webhook-worker.ts';
 /**
  * The ingest pipeline as this module needs it: `services.ingest.write` (strict mode) writes the
  * events idempotently and throws when some could not be written (an `IngestError` listing them),
- * so the inbox retries the delivery. Ingest also applies receipts to conversations_log and
- * queues media downloads; campaign and template tables are fanned out here.
+ * so the inbox retries the delivery. Ingest also applies receipts (the one delivery-tracking
+ * path: conversations_log and the tables other modules registered, early receipts kept durably)
+ * and queues media downloads.
  */
 export interface EventSink {
-  write(events: DomainEvent[]): Promise<unknown>;
+  write(events: DomainEvent[]): Promise<{ messages: MessageOutcome[] }>;
 }
+
+/**
+ * Told about the Cloud API messages of a batch once they are logged, with their outcomes (the
+ * conversation seam answers them: src/transport/cloud/). Awaited, so `drain()` covers replies.
+ */
+export type LoggedListener = (logged: Array<{ event: MessageReceived; outcome: MessageOutcome }>) => Promise<void>;
 
 interface FailureList {
   failures: Array<{ event: DomainEvent; error: unknown }>;
@@ -42,11 +48,10 @@ export interface ProcessorDeps {
   clock: Clock;
   logger: Logger;
   graph: GraphClient;
-  /** Resolved per delivery: ingest is wired after this module is created. */
-  sink(): EventSink | null | undefined;
+  sink: EventSink;
+  /** Our Cloud API phone number ids: a change addressed to any other number is not ingested. */
+  phoneNumberIds: readonly string[];
   metrics?: MetricsRegistry;
-  /** How long an early status waits for its send to be recorded (default 1 hour). */
-  pendingTtlMs?: number;
   /**
    * Told about templates a status webhook moved, after they are saved (the templates module
    * audits, drops its cache and alerts on pause/disable). Resolved per call: wired later.
@@ -62,16 +67,15 @@ export interface WebhookProcessor {
   /** Processes several deliveries together: their events go to ingest as one batch. */
   processBatch(rows: InboxRow[]): Promise<Map<string, ProcessOutcome>>;
   process(row: InboxRow): Promise<ProcessOutcome>;
-  /**
-   * Re-applies early statuses whose rows exist now (all of them, or only `messageIds`, which a
-   * sender passes right after recording them). The worker calls it periodically.
-   */
-  reapplyPending(messageIds?: string[]): Promise<{ applied: number; settled: number; expired: number }>;
+  /** Registers who answers logged messages; returns an unsubscribe function. */
+  onLogged(fn: LoggedListener): () => void;
 }
 
 export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
   const log = deps.logger.child({ module: 'meta.processor' });
   const ctx = { openMedia: (id: string) => deps.graph.downloadMedia(id), now: () => deps.clock.now() };
+  const listeners = new Set<LoggedListener>();
+  const ours = new Set(deps.phoneNumberIds);
 
   async function run(where: string, outcome: ProcessOutcome, fn: () => Promise<unknown>): Promise<void> {
     try {
@@ -83,38 +87,29 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
     }
   }
 
-  /** Statuses whose send is not fully recorded yet (see pending-status.ts) are kept for later. */
-  async function keepEarly(items: Array<{ receipt: ReceiptUpdated; outcome: ProcessOutcome }>): Promise<void> {
-    if (!items.length) return;
-    try {
-      const kept = await withEm(deps.orm, (em) => keepUnsettled(em, items.map((i) => i.receipt), deps.clock.now()));
-      if (kept) log.debug({ kept }, 'early statuses kept until their send is recorded');
-    } catch (err) {
-      for (const o of new Set(items.map((i) => i.outcome))) o.errors.push(`pending statuses: ${errText(err)}`);
-      log.warn({ err }, 'early statuses not kept');
-    }
-  }
-
   async function processBatch(rows: InboxRow[]): Promise<Map<string, ProcessOutcome>> {
     const outcomes = new Map<string, ProcessOutcome>(rows.map((r) => [r.id, { errors: [], skipped: [] }]));
     // Which delivery (and change) each event came from, to attribute ingest failures.
     const origin = new Map<DomainEvent, { outcome: ProcessOutcome; where: string }>();
     const events: DomainEvent[] = [];
     const after: Array<() => Promise<void>> = [];
-    const receipts: Array<{ receipt: ReceiptUpdated; outcome: ProcessOutcome }> = [];
 
     for (const row of rows) {
       const outcome = outcomes.get(row.id)!;
       for (const { entry, change, where } of listChanges((row.payload ?? {}) as MetaWebhookBody)) {
+        const number = businessNumberOf(change);
+        const hasValue = Boolean(change?.value && typeof change.value === 'object' && !Array.isArray(change.value));
+        if (change?.field === 'messages' && hasValue && (!number || !ours.has(number))) {
+          // Meta delivers every number of the app to one URL: another number's traffic is not ours.
+          outcome.skipped.push(`${where}: phone_number_id ${number ?? '(none)'} is not one of ours (META_PHONE_NUMBER_ID); not ingested`);
+          continue;
+        }
         const mapped = mapChange(entry, change, where, ctx);
         outcome.skipped.push(...mapped.skipped.map((s) => `${where}: ${s}`));
+        for (const m of mapped.messages) m.businessNumberId = number;
         for (const ev of [...mapped.messages, ...mapped.receipts]) {
           events.push(ev);
           origin.set(ev, { outcome, where });
-        }
-        for (const r of mapped.receipts) {
-          receipts.push({ receipt: r, outcome });
-          after.push(() => run(`${where} ${describeEvent(r)}`, outcome, () => withEm(deps.orm, (em) => applyReceipt(em, r, { conversations: false }))));
         }
         for (const upd of mapped.templateUpdates) {
           const name = upd.metaTemplateName ?? upd.metaTemplateId;
@@ -131,14 +126,14 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
       }
     }
 
+    let logged: Array<{ event: MessageReceived; outcome: MessageOutcome }> = [];
     if (events.length) {
-      const sink = deps.sink();
-      if (!sink) {
-        for (const ev of events) origin.get(ev)!.outcome.errors.push(`${origin.get(ev)!.where}: ingest pipeline not available yet`);
-      } else {
+      {
         try {
           // One ingest batch for every delivery claimed together: one transaction instead of one each.
-          await sink.write(events);
+          const result = await deps.sink.write(events);
+          const messages = events.filter((e): e is MessageReceived => e.type === 'message');
+          logged = messages.map((event, i) => ({ event, outcome: result.messages[i]! })).filter((l) => l.outcome);
         } catch (err) {
           const list = isFailureList(err) ? err.failures : events.map((event) => ({ event, error: err }));
           for (const f of list) {
@@ -151,7 +146,15 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
       }
     }
     for (const fn of after) await fn();
-    await keepEarly(receipts);
+    // Answering never fails the delivery: the messages are logged, and a redelivery would be a
+    // duplicate that is not answered anyway.
+    for (const fn of listeners) {
+      try {
+        if (logged.length) await fn(logged);
+      } catch (err) {
+        log.error({ err }, 'logged Cloud API messages not answered');
+      }
+    }
     log.debug({ deliveries: rows.length, events: events.length }, 'webhook deliveries processed');
     return outcomes;
   }
@@ -161,7 +164,16 @@ export function createWebhookProcessor(deps: ProcessorDeps): WebhookProcessor {
     async process(row) {
       return (await processBatch([row])).get(row.id)!;
     },
-    reapplyPending: (messageIds) =>
-      withEm(deps.orm, (em) => reapplyPendingStatuses(em, { now: deps.clock.now(), ttlMs: deps.pendingTtlMs ?? 60 * 60_000, messageIds })),
+    onLogged(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
   };
+}
+
+/** `value.metadata.phone_number_id` of a change: which of the app's numbers it was sent to. */
+export function businessNumberOf(change: MetaChange | undefined): string | null {
+  const meta = (change?.value as { metadata?: { phone_number_id?: unknown } } | undefined)?.metadata;
+  const id = meta?.phone_number_id;
+  return typeof id === 'string' && /^\d{1,30}$/.test(id) ? id : typeof id === 'number' ? String(id) : null;
 }

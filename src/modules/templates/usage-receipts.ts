@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { ReceiptUpdated } from '../../transport/events.ts';
-import { statusesBelow } from '../meta/receipt-fanout.ts';
+import { replaceableBy } from '../messaging/status-order.ts';
 import { TemplateUsageLog } from './template-usage-log.entity.ts';
 
 /**
@@ -10,7 +10,7 @@ import { TemplateUsageLog } from './template-usage-log.entity.ts';
  * registered with ingest for Baileys receipts.
  */
 export async function applyUsageReceipt(em: EntityManager, r: Pick<ReceiptUpdated, 'messageId' | 'status'>): Promise<number> {
-  const lower = statusesBelow(r.status, ['sent', 'delivered', 'read', 'failed']);
+  const lower = replaceableBy(r.status, ['sent', 'delivered', 'read', 'failed']);
   if (!lower.length) return 0;
   return em.nativeUpdate(TemplateUsageLog, { messageId: r.messageId, status: { $in: lower } } as never, { status: r.status } as never);
 }

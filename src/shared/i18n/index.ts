@@ -5,6 +5,7 @@ import { flows } from './es/flows.ts';
 import { segments } from './es/segments.ts';
 import { templates } from './es/templates.ts';
 import { files } from './es/files.ts';
+import { channels } from './es/channels.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
@@ -23,7 +24,7 @@ function mergeParts(...parts: Array<Record<string, string>>): Record<string, str
   return out;
 }
 
-const catalog = mergeParts(common, http, admin, flows, segments, templates, files);
+const catalog = mergeParts(common, http, admin, flows, segments, templates, files, channels);
 
 /** Every key of the catalog (tests check that each key the code uses exists). */
 export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));

@@ -111,7 +111,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
     openMedia: replayMediaOpener(opts.baseDir ?? process.cwd(), opts.onMediaProblem),
   });
   kit.provider.hooks = { attach: (ev) => session.attach(ev), send: (to, text, o) => session.sendFromFlow(to, text, o) };
-  services.setTransport(createBaileysTransport({ socket: () => socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend }));
+  const removeTransport = services.transports.add(createBaileysTransport({ socket: () => socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend }));
   kit.provider.useSocket(socket);
 
   let closed = false;
@@ -156,7 +156,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
       socket.end();
       kit.provider.shutdown();
       await services.ingest.close();
-      services.setTransport(null);
+      removeTransport();
       if (app) await app.close();
     },
   };

@@ -50,8 +50,9 @@ function randomCommand(r: ReturnType<typeof prng>): string {
 }
 
 function isMessage(reply: Reply): boolean {
-  if (reply.kind === 'text' || reply.kind === 'template') return typeof reply.text === 'string' && reply.text.trim().length > 0;
-  return Boolean(reply.buffer?.length || reply.path);
+  if (reply.kind === 'text') return typeof reply.text === 'string' && reply.text.trim().length > 0;
+  if (reply.kind === 'image' || reply.kind === 'document') return Boolean(reply.buffer?.length || reply.path);
+  return reply.text.trim().length > 0;
 }
 
 describe('parser fuzz', () => {

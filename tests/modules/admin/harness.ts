@@ -46,7 +46,7 @@ export interface AdminHarness {
 }
 
 export function textOf(replies: Reply[]): string {
-  return replies.map((r) => (r.kind === 'text' || r.kind === 'template' ? r.text : `[${r.kind}] ${r.caption ?? ''}`)).join('\n\n');
+  return replies.map((r) => (r.kind === 'image' || r.kind === 'document' ? `[${r.kind}] ${r.caption ?? ''}` : r.text)).join('\n\n');
 }
 
 export async function makeAdminHarness(kind: DbKind = 'sqlite', env: Record<string, string> = {}): Promise<AdminHarness> {

@@ -39,6 +39,20 @@ describe('services.outbound (send + log)', () => {
     ]);
   });
 
+  it('degrades buttons, lists and templates to numbered text on Baileys, logged with their kind', async () => {
+    await h.services.outbound.send('34600000004', { kind: 'buttons', text: '¿Confirmas?', buttons: [{ id: 'si', title: 'Sí' }, { id: 'no', title: 'No' }], footer: 'Responde con el número' }, { origin: 'api' });
+    expect(h.sent.at(-1)!.content).toEqual({ text: '¿Confirmas?\n1️⃣ Sí\n2️⃣ No\n\nResponde con el número' });
+    await h.services.outbound.send('34600000004', { kind: 'list', text: 'Tiendas', button: 'Ver', sections: [{ title: 'Madrid', rows: [{ id: 'm', title: 'Sol', description: 'centro' }] }] }, { origin: 'api' });
+    expect(h.sent.at(-1)!.content).toEqual({ text: 'Tiendas\n1️⃣ Sol — centro' });
+    await h.services.outbound.send('34600000004', { kind: 'template', name: 'promo', language: 'es', components: [], text: 'Hola, ¡ofertas! https://tienda.example' }, { origin: 'campaign' });
+    expect(h.sent.at(-1)!.content).toEqual({ text: 'Hola, ¡ofertas! https://tienda.example' });
+    expect(await rows(h, "select message_type, platform_origin from conversations_log where \"from\" = '34600000004' order by id")).toEqual([
+      { message_type: 'interactive', platform_origin: 'baileys' },
+      { message_type: 'interactive', platform_origin: 'baileys' },
+      { message_type: 'template', platform_origin: 'baileys' },
+    ]);
+  });
+
   it('logs a failed send as failed with the reason, and rethrows', async () => {
     h.socket.sendMessage = async () => {
       throw new Error('socket closed');
@@ -49,7 +63,7 @@ describe('services.outbound (send + log)', () => {
 
   it('refuses an invalid recipient with a Spanish message, and says when WhatsApp is not connected', async () => {
     await expect(h.services.outbound.send('hola', { kind: 'text', text: 'x' }, { origin: 'api' })).rejects.toThrow(/no es un número de WhatsApp válido/);
-    h.services.setTransport(null);
+    for (const t of h.services.transports.all()) h.services.transports.remove(t);
     await expect(h.services.outbound.send('34600000003', { kind: 'text', text: 'x' }, { origin: 'api' })).rejects.toMatchObject({ code: 'TRANSPORT_UNAVAILABLE', status: 503 });
   });
 });

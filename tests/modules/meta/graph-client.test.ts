@@ -25,20 +25,20 @@ describe('graph client', () => {
     const stream = await client().downloadMedia('M100');
     expect(await readAll(stream)).toEqual(bytes);
     const calls = graph.requests.slice(before);
-    expect(calls.map((c) => c.path)).toEqual(['/v21.0/M100', '/media-bytes/M100']);
+    expect(calls.map((c) => c.path)).toEqual(['/v24.0/M100', '/media-bytes/M100']);
     expect(calls.every((c) => c.auth === `Bearer ${graph.token}`)).toBe(true);
   });
 
   it('retries 429 and 5xx and then succeeds', async () => {
     graph.addMedia('M200', Buffer.from('x'), 'image/png');
-    graph.failNext('/v21.0/M200', 429, 1, { 'retry-after': '0' });
-    graph.failNext('/v21.0/M200', 503, 1);
+    graph.failNext('/v24.0/M200', 429, 1, { 'retry-after': '0' });
+    graph.failNext('/v24.0/M200', 503, 1);
     const info = await client().getMediaInfo('M200');
     expect(info).toMatchObject({ mimeType: 'image/png', fileSize: 1 });
   });
 
   it('gives up after maxRetries with a GraphApiError carrying the status', async () => {
-    graph.failNext('/v21.0/M300', 500, 5);
+    graph.failNext('/v24.0/M300', 500, 5);
     const err = await client({ maxRetries: 2 }).getMediaInfo('M300').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphApiError);
     expect((err as GraphApiError).httpStatus).toBe(500);
@@ -47,7 +47,7 @@ describe('graph client', () => {
   it('does not retry a 4xx (unknown media id)', async () => {
     const before = graph.requests.length;
     const err = await client().getMediaInfo('NOPE').catch((e: unknown) => e);
-    expect((err as GraphApiError).httpStatus).toBe(404);
+    expect((err as GraphApiError).httpStatus).toBe(400);
     expect(graph.requests.length - before).toBe(1);
   });
 
@@ -63,7 +63,7 @@ describe('graph client', () => {
     expect(text.messageId).toMatch(/^wamid\.OUT/);
     const tpl = await c.sendTemplate('34600000001', 'promo_verano', 'es_ES', [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }] }]);
     expect(tpl.messageId).toMatch(/^wamid\.OUT/);
-    const sent = graph.requests.filter((r) => r.path === '/v21.0/106540352242922/messages').map((r) => JSON.parse(r.body));
+    const sent = graph.requests.filter((r) => r.path === '/v24.0/106540352242922/messages').map((r) => JSON.parse(r.body));
     expect(sent.at(-2)).toMatchObject({ messaging_product: 'whatsapp', to: '34600000001', type: 'text', text: { body: 'Hola' }, context: { message_id: 'wamid.IN' } });
     expect(sent.at(-1)).toMatchObject({ type: 'template', template: { name: 'promo_verano', language: { code: 'es_ES' } } });
   });

@@ -23,13 +23,13 @@ describe('Cloud API transport', () => {
     const before = graph.requests.length;
     await transport().send('34600000001@s.whatsapp.net', { kind: 'document', buffer: Buffer.from('%PDF-1.4'), fileName: 'factura.pdf', mimetype: 'application/pdf', caption: 'Tu factura' });
     const calls = graph.requests.slice(before);
-    expect(calls.map((c) => c.path)).toEqual(['/v21.0/106540352242922/media', '/v21.0/106540352242922/messages']);
+    expect(calls.map((c) => c.path)).toEqual(['/v24.0/106540352242922/media', '/v24.0/106540352242922/messages']);
     expect(JSON.parse(calls[1].body)).toMatchObject({ type: 'document', document: { id: expect.stringMatching(/^up_/), filename: 'factura.pdf', caption: 'Tu factura' } });
   });
 
   it('refuses group JIDs and reports its state', async () => {
     const t = transport();
-    await expect(t.send('123456789@g.us', { kind: 'text', text: 'x' })).rejects.toThrow(/only 1:1/);
+    await expect(t.send('123456789@g.us', { kind: 'text', text: 'x' })).rejects.toThrow(/solo puede escribir a un número/);
     expect(t.platform).toBe('meta_cloud');
     expect(t.state().status).toBe('open');
     expect(createMetaTransport(createGraphClient({ baseUrl: graph.baseUrl })).state().status).toBe('disabled');

@@ -7,7 +7,7 @@ import { createTemplatesService } from '../../../src/modules/templates/templates
 import { createTemplateGraph } from '../../../src/modules/templates/template-graph.ts';
 import { createMetaTransport } from '../../../src/modules/meta/meta-transport.ts';
 import { createTestHarness, texts, type TestHarness } from '../../helpers/replay.ts';
-import { startMockGraph, type MockGraph } from '../../helpers/mock-graph.ts';
+import { startMockGraph, type MockGraph } from '../../helpers/mock-graph-templates.ts';
 
 /**
  * Templates end to end: the replay harness (real provider, adapter, router, Baileys transport)
@@ -62,12 +62,16 @@ export async function makeTemplateBench(kind: DbKind = 'sqlite'): Promise<Templa
       return texts(h.sent.slice(from).filter((r) => r.to.startsWith(phone)));
     },
     async withCloudApi(fn) {
-      const baileys = h.services.transport;
-      h.services.setTransport(createMetaTransport(h.services.meta.graph));
+      // The Cloud API alone answers for the duration (the window is open: the customer just wrote).
+      const previous = h.services.transports.all();
+      for (const t of previous) h.services.transports.remove(t);
+      const cloud = createMetaTransport(h.services.meta.graph, { clock: h.clock });
+      h.services.transports.add(cloud);
       try {
         return await fn();
       } finally {
-        h.services.setTransport(baileys);
+        h.services.transports.remove(cloud);
+        for (const t of previous) h.services.transports.add(t);
       }
     },
     async close() {

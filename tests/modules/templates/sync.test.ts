@@ -125,13 +125,13 @@ describe('expired token', () => {
   });
 
   it('keeps trying to alert when nobody could be told (no transport at the time)', async () => {
-    const baileys = b.h.services.transport;
+    const running = b.h.services.transports.all();
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null); // works: no marker
     b.mock.rotateToken('caducado-otra-vez');
-    b.h.services.setTransport(null);
+    for (const t of running) b.h.services.transports.remove(t);
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null).catch(() => undefined);
     expect(await withEm(b.h.orm, (em) => em.count(TemplateSyncState, {}))).toBe(0);
-    b.h.services.setTransport(baileys);
+    for (const t of running) b.h.services.transports.add(t);
     const from = b.h.sent.length;
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null).catch(() => undefined);
     await b.h.idle();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockGraph, type MockGraph } from '../../helpers/mock-graph.ts';
+import { startMockGraph, type MockGraph } from '../../helpers/mock-graph-templates.ts';
 import { createTemplateGraph, type TemplateGraph } from '../../../src/modules/templates/template-graph.ts';
 import { MetaTemplateError } from '../../../src/modules/templates/meta-errors.ts';
 

@@ -2,8 +2,12 @@
 export const flows: Record<string, string> = {
   'flows.welcome': '¡Hola! 👋 Te damos la bienvenida. Soy el asistente virtual y estoy aquí para ayudarte.',
   'flows.welcome_named': '¡Hola, {name}! 👋 Te damos la bienvenida. Soy el asistente virtual y estoy aquí para ayudarte.',
-  'flows.menu':
-    '¿En qué te puedo ayudar? Responde con un número:\n1️⃣ Hablar con un agente\n2️⃣ Mis pedidos\n3️⃣ Darme de baja de las promociones\n\nEscribe *menú* cuando quieras para volver a ver estas opciones.',
+  // The menu prompt; its options are buttons (Cloud API) or numbered lines (Baileys).
+  'flows.menu': '¿En qué te puedo ayudar? Elige una opción (escribe *menú* cuando quieras para volver a verlas):',
+  // Button titles: at most 20 characters (Meta's limit).
+  'flows.menu_agent': 'Hablar con un agente',
+  'flows.menu_orders': 'Mis pedidos',
+  'flows.menu_opt_out': 'Darme de baja',
   'flows.fallback': 'No he entendido tu mensaje. 🤔 Responde con *1*, *2* o *3*, o escribe *menú* para ver las opciones.',
   'flows.agent': 'De acuerdo, paso tu conversación a un agente. Te responderá por este mismo chat lo antes posible. 🙋',
   'flows.orders_none': 'Todavía no hay pedidos registrados con este número. Si crees que es un error, responde *1* para hablar con un agente.',

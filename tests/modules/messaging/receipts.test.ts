@@ -1,11 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestOrm, type TestOrm } from '../../helpers/db.ts';
-import { applyReceipt, statusesBelow } from '../../../src/modules/meta/receipt-fanout.ts';
+import { createReceiptService } from '../../../src/modules/messaging/receipts.ts';
+import { normalizeStatus, replaceableBy as statusesBelow } from '../../../src/modules/messaging/status-order.ts';
+import { campaignReceiptHandler } from '../../../src/modules/campaigns/receipt-handler.ts';
+import { templateReceiptHandler } from '../../../src/modules/templates/receipt-handler.ts';
+import type { EntityManager } from '@mikro-orm/sql';
 import { CampaignRecipientLog } from '../../../src/modules/campaigns/campaign-recipient-log.entity.ts';
 import { ConversationLog } from '../../../src/modules/messaging/conversation-log.entity.ts';
 import { TemplateUsageLog } from '../../../src/modules/templates/template-usage-log.entity.ts';
 import type { ReceiptUpdated } from '../../../src/transport/events.ts';
-import { fork, makeOutboundSend } from './rows.ts';
+import { fork, makeOutboundSend } from '../meta/rows.ts';
+
+const service = createReceiptService();
+service.register(campaignReceiptHandler);
+service.register(templateReceiptHandler);
+const applyReceipt = async (em: EntityManager, r: ReceiptUpdated) => {
+  const res = await service.apply(em, r);
+  return { conversations: res.conversations, recipients: res.handlers.campaign_recipient_log, templateUsages: res.handlers.template_usage_log };
+};
 
 let db: TestOrm;
 beforeAll(async () => {
@@ -25,7 +37,11 @@ async function state(messageId: string) {
   return { conv, rec, usage };
 }
 
-describe('statusesBelow', () => {
+describe('the status order (status-order.ts)', () => {
+  it('counts Baileys\' played as read and ignores words it does not know', () => {
+    expect(['played', 'read', 'sent', 'sending', 'deleted'].map(normalizeStatus)).toEqual(['read', 'read', 'sent', null, null]);
+  });
+
   it('only lets a status move forward', () => {
     const all = ['pending', 'sending', 'sent', 'delivered', 'read', 'failed'];
     expect(statusesBelow('sent', all)).toEqual(['pending', 'sending']);
@@ -35,7 +51,7 @@ describe('statusesBelow', () => {
   });
 });
 
-describe('applyReceipt', () => {
+describe('the receipt service: conversations_log plus the handlers other modules register', () => {
   it('moves conversation, campaign recipient and template usage through sent → delivered → read with timestamps', async () => {
     await makeOutboundSend(fork(db.orm), 'wamid.R1');
     await applyReceipt(fork(db.orm), receipt('wamid.R1', 'sent', 1_700_000_000));
@@ -72,15 +88,6 @@ describe('applyReceipt', () => {
     expect(conv).toMatchObject({ deliveryStatus: 'failed', failureReason: '131026: Message undeliverable' });
     expect(rec).toMatchObject({ sendStatus: 'failed', failureReason: '131026: Message undeliverable' });
     expect(usage.status).toBe('failed');
-  });
-
-  it('leaves conversations_log alone when asked (ingest already updates it)', async () => {
-    await makeOutboundSend(fork(db.orm), 'wamid.R4', '34600000780');
-    const r = await applyReceipt(fork(db.orm), receipt('wamid.R4', 'delivered', 1_700_000_010), { conversations: false });
-    expect(r).toEqual({ conversations: 0, recipients: 1, templateUsages: 1 });
-    const { conv, rec } = await state('wamid.R4');
-    expect(conv.deliveryStatus).toBe('sent');
-    expect(rec.sendStatus).toBe('delivered');
   });
 
   it('touches nothing for an unknown message id', async () => {

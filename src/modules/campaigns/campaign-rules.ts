@@ -1,4 +1,4 @@
-import type { ICampaign } from '../../modules/campaigns/campaign.entity.ts';
+import type { ICampaign } from './campaign.entity.ts';
 import { ConflictError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestOrm, pgAvailable, type TestOrm } from '../../helpers/db.ts';
-import { isSettled, keepUnsettled, lookupTargets, reapplyPendingStatuses } from '../../../src/modules/meta/pending-status.ts';
-import { MetaPendingStatus } from '../../../src/modules/meta/pending-status.entity.ts';
+import { createReceiptService } from '../../../src/modules/messaging/receipts.ts';
+import { EarlyReceipt as MetaPendingStatus } from '../../../src/modules/messaging/early-receipt.entity.ts';
+import { campaignReceiptHandler } from '../../../src/modules/campaigns/receipt-handler.ts';
+import { templateReceiptHandler } from '../../../src/modules/templates/receipt-handler.ts';
 import { CampaignRecipientLog } from '../../../src/modules/campaigns/campaign-recipient-log.entity.ts';
 import { ConversationLog } from '../../../src/modules/messaging/conversation-log.entity.ts';
 import { TemplateUsageLog } from '../../../src/modules/templates/template-usage-log.entity.ts';
 import type { ReceiptUpdated } from '../../../src/transport/events.ts';
-import { fork, makeOutboundSend, makeUser } from './rows.ts';
+import { fork, makeOutboundSend, makeUser } from '../meta/rows.ts';
 
 const kinds = [{ kind: 'sqlite' as const, run: true }, { kind: 'postgresql' as const, run: await pgAvailable() }];
 
@@ -15,37 +17,33 @@ const receipt = (messageId: string, status: ReceiptUpdated['status'], at: number
 });
 
 const HOUR = 60 * 60_000;
+const service = createReceiptService({ ttlMs: HOUR });
+service.register(campaignReceiptHandler);
+service.register(templateReceiptHandler);
+const keepUnsettled = (em: ReturnType<typeof fork>, rs: ReceiptUpdated[], now: Date) => service.receive(em, rs, now);
+const reapplyPendingStatuses = (em: ReturnType<typeof fork>, o: { now: Date; ttlMs: number; messageIds?: string[] }) => service.applyEarly(em, o);
 
-describe.each(kinds.filter((k) => k.run))('early statuses on $kind', ({ kind }) => {
+describe.each(kinds.filter((k) => k.run))('early receipts (one durable store, both platforms) on $kind', ({ kind }) => {
   let db: TestOrm;
   beforeAll(async () => {
     db = await createTestOrm(kind);
   });
   afterAll(() => db.cleanup());
 
-  const pending = (messageId: string) => fork(db.orm).find(MetaPendingStatus, { messageId }, { orderBy: { id: 'asc' } });
-
-  it('tells which rows a send has, and when it is fully recorded', async () => {
-    await makeOutboundSend(fork(db.orm), 'wamid.T1', '34600000901');
-    const em = fork(db.orm);
-    const client = await makeUser(em, '34600000902');
-    em.create(ConversationLog, { from: '34600000902', cliente: client, date: new Date(), messageId: 'wamid.T2', messageDirection: 'outbound', origin: 'flow', deliveryStatus: 'sent' } as never);
-    await em.flush();
-    const t = await lookupTargets(fork(db.orm), ['wamid.T1', 'wamid.T2', 'wamid.T3']);
-    expect(t.get('wamid.T1')).toEqual({ conv: { campaignSend: true, templateSend: true }, recipient: true, usage: true });
-    expect(t.get('wamid.T2')).toEqual({ conv: { campaignSend: false, templateSend: false }, recipient: false, usage: false });
-    expect(t.get('wamid.T3')).toEqual({ conv: null, recipient: false, usage: false });
-    expect([...t.values()].map(isSettled)).toEqual([true, true, false]);
-  });
+  const pending = (messageId: string) => fork(db.orm).find(MetaPendingStatus, { messageId }, { orderBy: { id: 'asc' } as never });
 
   it('keeps statuses of unrecorded sends only, once per status, and applies them in order when the rows appear', async () => {
     const now = new Date('2026-03-01T10:00:00Z');
     const t0 = 1_800_000_000;
+    // A plain reply already logged: its receipts apply at once and are not kept.
+    const em0 = fork(db.orm);
+    em0.create(ConversationLog, { from: '34600000902', cliente: await makeUser(em0, '34600000902'), date: now, messageId: 'wamid.T2', messageDirection: 'outbound', origin: 'flow', deliveryStatus: 'sent' } as never);
+    await em0.flush();
     const early = [receipt('wamid.E1', 'read', t0 + 60), receipt('wamid.E1', 'sent', t0), receipt('wamid.E1', 'delivered', t0 + 5), receipt('wamid.T2', 'read', t0)];
     expect(await keepUnsettled(fork(db.orm), early, now)).toBe(3);
     // Meta retries: the same statuses again are not kept twice.
     await keepUnsettled(fork(db.orm), early, now);
-    expect((await pending('wamid.E1')).map((p) => p.status)).toEqual(['read', 'sent', 'delivered']);
+    expect((await pending('wamid.E1')).map((p) => (p as { status: string }).status)).toEqual(['read', 'sent', 'delivered']);
     expect(await pending('wamid.T2')).toEqual([]);
 
     // Nothing recorded yet: nothing applied, nothing dropped.
