@@ -49,6 +49,20 @@ const phoneList = z.string().transform((v, ctx) => {
   return out;
 });
 
+/** `key=amount,key=amount` (issue 12: message costs) → { key (lower case): amount }. */
+const priceList = z.string().transform((v, ctx) => {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([^=]+)=\s*(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${part}": expected name=amount, e.g. whatsapp=0.0050` });
+      return z.NEVER;
+    }
+    out[m[1]!.trim().toLowerCase()] = Number(m[2]);
+  }
+  return out;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   STORAGE_DIR: z.string().min(1).default('./storage'),
@@ -105,6 +119,15 @@ const schema = z.object({
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
   /** Requests per minute per IP on /webhooks/* (0 = no limit). Meta delivers from many IPs. */
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
+  /** Reports: cost of one outbound message per channel name or type (`whatsapp=0.0050,sms=0.0400`). */
+  CHANNEL_COSTS: priceList.default({}),
+  /** Reports: price per Meta pricing category for Cloud API sends (`marketing=0.0611,utility=0.02`). */
+  META_CATEGORY_PRICES: priceList.default({}),
+  REPORT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR').default('EUR'),
+  /** Reports: cron (in TZ) for the channel statistics rollup of yesterday. */
+  STATS_ROLLUP_CRON: cronExpr.default('5 0 * * *'),
+  /** Reports: cron (in TZ) when scheduled reports are generated and delivered. */
+  REPORT_SCHEDULE_CRON: cronExpr.default('0 8 * * *'),
 });
 
 type Raw = z.infer<typeof schema>;

@@ -41,8 +41,12 @@ import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
+// Reports (issue 12)
+import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
+import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
+import { ReportRun } from '../modules/reports/report-run.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (34 tables). */
+/** The explicit entity list: every table MarIADono owns (37 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -53,4 +57,5 @@ export const entities = [
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,
   WebhookInbox, MetaPendingStatus,
+  MessagePricing, ReportSchedule, ReportRun,
 ];

@@ -3,6 +3,7 @@ import type { ReceiptUpdated } from '../../transport/events.ts';
 import { ConversationLog } from '../messaging/conversation-log.entity.ts';
 import { CampaignRecipientLog } from '../campaigns/campaign-recipient-log.entity.ts';
 import { TemplateUsageLog } from '../templates/template-usage-log.entity.ts';
+import { recordPricing } from '../reports/pricing.ts';
 
 /**
  * Applies a delivery receipt to every row that tracks the outbound message: conversations_log,
@@ -45,6 +46,7 @@ export async function applyReceipt(
   const result: FanoutResult = { conversations: 0, recipients: 0, templateUsages: 0 };
   const failure = failureText(r);
   const messageId = r.messageId;
+  if (r.pricing) await recordPricing(em, r);
 
   if (opts.conversations !== false) {
     const lower = statusesBelow(r.status, ['pending', 'sent', 'delivered', 'read', 'failed']);
