@@ -63,8 +63,8 @@ describe('channel statistics rollup', () => {
       await stats.rollupDay(em, '2026-11-03');
     });
     const after = await tableRows();
-    const wa3 = after.find((r: Record<string, unknown>) => r.date === '2026-11-03' && r.channel_id === WA);
-    const wa3Before = before.find((r: Record<string, unknown>) => r.date === '2026-11-03' && r.channel_id === WA);
+    const wa3 = after.find((r: Record<string, unknown>) => r.date === '2026-11-03' && r.channel_id === WA)!;
+    const wa3Before = before.find((r: Record<string, unknown>) => r.date === '2026-11-03' && r.channel_id === WA)!;
     expect(wa3.stat_id).toBe(wa3Before.stat_id);
     expect([wa3.i, wa3.o, wa3.u]).toEqual([1, 2, 2]);
     expect(after.filter((r: Record<string, unknown>) => r.date === '2026-11-03').length).toBe(1);
