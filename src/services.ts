@@ -19,6 +19,9 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
+import { createReportsService, type ReportsService } from './modules/reports/reports.service.ts';
+import { createReportSchedules, type ReportSchedules } from './modules/reports/schedules.service.ts';
+import { reportJobs } from './modules/reports/reports.jobs.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -83,6 +86,9 @@ export interface Services {
   outbound: OutboundService;
   /** What the customer flows may do: opt-out/in, latest orders (messaging). */
   customers: CustomerService;
+  /** Channel statistics and reports (json/csv/html/pdf with charts); scheduled reports in chat. */
+  reports: ReportsService;
+  reportSchedules: ReportSchedules;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -96,6 +102,8 @@ export function createServices(deps: ServiceDeps): Services {
     ingest,
     outbound: createOutboundService({ ...deps, ingest, metrics, transport: () => services.transport }),
     customers: createCustomerService(deps),
+    reports: createReportsService(deps),
+    reportSchedules: undefined as unknown as ReportSchedules, // set below, once outbound exists
     deps,
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
@@ -113,5 +121,14 @@ export function createServices(deps: ServiceDeps): Services {
   services.rbac = createRbacService(deps);
   services.auth = createAuthService({ ...deps, rbac: services.rbac, audit: services.audit });
   services.commands = createCommandRouter({ services, registry });
+  services.reportSchedules = createReportSchedules({
+    ...deps,
+    tz: deps.config.TZ,
+    reports: services.reports,
+    deliver: async (phone, replies) => {
+      for (const r of replies) await services.outbound.send(phone, r, { origin: 'bot' });
+    },
+  });
+  services.jobRegistrations.push(reportJobs({ ...deps, reports: services.reports, schedules: services.reportSchedules }));
   return services;
 }

@@ -4,6 +4,7 @@ import { clientRoutes } from './clients.ts';
 import { fileRoutes } from './files.ts';
 import type { ApiOptions } from './guards.ts';
 import { orderRoutes } from './orders.ts';
+import { reportRoutes } from './reports.ts';
 import { segmentRoutes } from './segments.ts';
 import { templateRoutes } from './templates.ts';
 
@@ -17,4 +18,5 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions & { pr
   await app.register(clientRoutes, opts);
   await app.register(fileRoutes, opts);
   await app.register(orderRoutes, opts);
+  await app.register(reportRoutes, opts);
 }

@@ -16,7 +16,7 @@
  * `customer_reports` row, the file under STORAGE_DIR and the audited download for free.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Config } from '../../config.ts';
@@ -215,7 +215,29 @@ export function createReportsService(deps: { config: Config; clock: Clock; logge
     return { reportId, title: built.doc.title, summary: built.doc.summary.slice(0, 2), format, filePath: rel, fileName, mimeType: MIME[format], bytes, mainChart: main, data: built.data };
   }
 
-  return { generate, build, stats };
+  /**
+   * A scheduled run's report: the stored one when the run already generated it (a retry after a
+   * failed delivery resends the same file; its preview chart is drawn again), else a new one.
+   */
+  async function regenerateOrLoad(em: EntityManager, reportId: string | null, req: ReportRequest): Promise<GeneratedReport> {
+    const row = reportId ? await em.findOne(CustomerReport, { reportId } as never) : null;
+    if (!row?.filePath) return generate(em, req);
+    const bytes = await readFile(join(deps.config.STORAGE_DIR, row.filePath)).catch(() => null);
+    if (!bytes) return generate(em, req);
+    const built = await build(em, req);
+    const format = row.format as ReportFormat;
+    return {
+      reportId: row.reportId, title: built.doc.title, summary: built.doc.summary.slice(0, 2), format, filePath: row.filePath,
+      fileName: row.filePath.split('/').pop()!, mimeType: MIME[format], bytes, mainChart: renderChart(built.charts[0]!), data: built.data,
+    };
+  }
+
+  /** The latest generated reports, newest first. */
+  function recent(em: EntityManager, limit: number) {
+    return em.find(CustomerReport, { filePath: { $ne: null } } as never, { orderBy: { createdAt: 'desc' }, limit });
+  }
+
+  return { generate, build, regenerateOrLoad, recent, stats };
 }
 
 export type ReportsService = ReturnType<typeof createReportsService>;

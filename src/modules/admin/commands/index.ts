@@ -6,6 +6,7 @@ import { auditoriaCommand } from './auditoria.command.ts';
 import { confirmarCommand } from './confirmar.command.ts';
 import { cancelarCommand } from './cancelar.command.ts';
 import { seguridadCommand } from './seguridad.command.ts';
+import { reporteCommand } from './reporte.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -19,4 +20,5 @@ export const commandDefs: readonly CommandDef[] = [
   seguridadCommand,
   confirmarCommand,
   cancelarCommand,
+  reporteCommand,
 ];

@@ -2,7 +2,7 @@ import { t } from '../../../shared/i18n/index.ts';
 import type { DayChannelStats } from '../channel-stats.service.ts';
 import { daysBetween, formatDay, formatMonth, monthDays, shortDay } from '../dates.ts';
 import { num, rows } from '../sql.ts';
-import { byChannel, costs, formatSeconds, money, overallResponse, rangeParams, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
+import { byChannel, columnsOf, costs, formatSeconds, money, overallResponse, rangeParams, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
 
 /**
  * `monthly_activity`: one month, for the whole business or for one client.
@@ -83,27 +83,13 @@ export async function buildMonthlyActivity(ctx: BuildContext, month: string, cli
         {
           id: 'channels',
           title: t('reports.table.channels'),
-          columns: [
-            { key: 'channel', label: t('reports.col.channel') },
-            { key: 'inbound', label: t('reports.col.inbound') },
-            { key: 'outbound', label: t('reports.col.outbound') },
-            { key: 'failed', label: t('reports.col.failed') },
-            { key: 'unique_users', label: t('reports.col.users') },
-            { key: 'avg_response_seconds', label: t('reports.col.response_s') },
-            { key: 'cost', label: t('reports.col.cost', { currency: cur }) },
-          ],
+          columns: columnsOf(['channel', 'inbound', 'outbound', 'failed', 'unique_users', 'avg_response_seconds', 'cost'], cur),
           rows: channels,
         },
         {
           id: 'daily',
           title: t('reports.table.daily'),
-          columns: [
-            { key: 'day', label: t('reports.col.day') },
-            { key: 'inbound', label: t('reports.col.inbound') },
-            { key: 'outbound', label: t('reports.col.outbound') },
-            { key: 'failed', label: t('reports.col.failed') },
-            { key: 'avg_response_seconds', label: t('reports.col.response_s') },
-          ],
+          columns: columnsOf(['day', 'inbound', 'outbound', 'failed', 'avg_response_seconds'], cur),
           rows: daily,
         },
       ],

@@ -1,6 +1,6 @@
 import { t } from '../../../shared/i18n/index.ts';
 import { daysBetween, formatDay, shortDay } from '../dates.ts';
-import { byChannel, costs, money, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
+import { byChannel, columnsOf, costs, money, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
 
 /**
  * `channel_analysis` (UC-401…404) for [from, to]: per channel inbound, outbound, failed,
@@ -48,28 +48,13 @@ export async function buildChannelAnalysis(ctx: BuildContext, from: string, to: 
         {
           id: 'channels',
           title: t('reports.table.channels'),
-          columns: [
-            { key: 'channel', label: t('reports.col.channel') },
-            { key: 'inbound', label: t('reports.col.inbound') },
-            { key: 'outbound', label: t('reports.col.outbound') },
-            { key: 'failed', label: t('reports.col.failed') },
-            { key: 'failure_rate_pct', label: t('reports.col.failure_pct') },
-            { key: 'unique_users', label: t('reports.col.users') },
-            { key: 'avg_response_seconds', label: t('reports.col.response_s') },
-            { key: 'cost', label: t('reports.col.cost', { currency: cur }) },
-            { key: 'cost_per_message', label: t('reports.col.cost_msg', { currency: cur }) },
-          ],
+          columns: columnsOf(['channel', 'inbound', 'outbound', 'failed', 'failure_rate_pct', 'unique_users', 'avg_response_seconds', 'cost', 'cost_per_message'], cur),
           rows: channels,
         },
         {
           id: 'pricing_categories',
           title: t('reports.table.categories'),
-          columns: [
-            { key: 'channel', label: t('reports.col.channel') },
-            { key: 'category', label: t('reports.col.category') },
-            { key: 'messages', label: t('reports.col.messages') },
-            { key: 'cost', label: t('reports.col.cost', { currency: cur }) },
-          ],
+          columns: columnsOf(['channel', 'category', 'messages', 'cost'], cur),
           rows: categories,
         },
       ],

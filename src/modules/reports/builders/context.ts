@@ -1,3 +1,4 @@
+import { t } from '../../../shared/i18n/index.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Config } from '../../../config.ts';
 import type { Clock } from '../../../shared/clock.ts';
@@ -139,4 +140,15 @@ export function formatSeconds(s: number | null): string {
 
 export function money(n: number, currency: string): string {
   return new Intl.NumberFormat('es-ES', { style: 'currency', currency, maximumFractionDigits: 4, minimumFractionDigits: 2 }).format(n);
+}
+
+const LABELS: Record<string, string> = {
+  channel: 'reports.col.channel', inbound: 'reports.col.inbound', outbound: 'reports.col.outbound', failed: 'reports.col.failed',
+  failure_rate_pct: 'reports.col.failure_pct', unique_users: 'reports.col.users', avg_response_seconds: 'reports.col.response_s',
+  cost: 'reports.col.cost', cost_per_message: 'reports.col.cost_msg', day: 'reports.col.day', category: 'reports.col.category', messages: 'reports.col.messages',
+};
+
+/** Table columns for the usual figure keys, with their Spanish labels. */
+export function columnsOf(keys: string[], currency: string): Array<{ key: string; label: string }> {
+  return keys.map((key) => ({ key, label: t(LABELS[key] ?? key, { currency }) }));
 }

@@ -15,6 +15,7 @@ export const reports: Record<string, string> = {
   'reports.metrics_required': 'Indica las métricas con metricas=…, separadas por comas. Disponibles: {metrics}.',
   'reports.metrics_unknown': 'Métricas desconocidas: {bad}. Disponibles: {metrics}.',
   'reports.not_schedulable': 'El informe de campaña no se puede programar: se genera bajo demanda con /reporte campana <nombre>.',
+  'reports.bad_id': 'usa el número (id) que muestra /reporte programados.',
   'reports.schedule_not_found': 'No tienes ningún informe programado con el id {id}. Consulta la lista con /reporte programados.',
   'reports.scheduled': 'Informe programado (id {id}): {type}, {frequency}. Lo recibirás aquí en formato {format}.',
   'reports.schedule_exists': 'Ya tienes ese informe programado (id {id}).',
