@@ -18,16 +18,7 @@ const generatedSchema = {
   },
 } as const;
 
-interface Body {
-  type: ReportRequest['type'];
-  format?: ReportRequest['format'];
-  month?: string;
-  phone?: string;
-  campaign?: string;
-  from?: string;
-  to?: string;
-  metrics?: string[];
-}
+type Body = Omit<ReportRequest, 'generatedBy' | 'schedule'>;
 
 export async function reportRoutes(app: FastifyInstance, opts: ApiOptions): Promise<void> {
   const { guards, orm, services } = opts;

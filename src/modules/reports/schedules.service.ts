@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -121,7 +122,7 @@ export function createReportSchedules(deps: ScheduleDeps) {
         { status: 'pending', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
         { status: 'running', claimedAt: { $lt: new Date(now.getTime() - LEASE_MS) } },
       ],
-    } as never, { status: 'running', claimedAt: now, attempts: { $raw: 'attempts + 1' } } as never);
+    } as never, { status: 'running', claimedAt: now, attempts: raw('attempts + 1') } as never);
     return n === 1;
   }
 
@@ -166,6 +167,8 @@ export function createReportSchedules(deps: ScheduleDeps) {
     const now = deps.clock.now();
     const due = await withEm(deps.orm, (em) =>
       em.find(ReportRun, {
+        // A cancelled subscription's pending runs are not sent.
+        schedule: { isActive: true },
         $or: [
           { status: 'pending', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
           { status: 'running', claimedAt: { $lt: new Date(now.getTime() - LEASE_MS) } },

@@ -30,6 +30,24 @@ async function generate(ctx: CommandContext, req: ReportRequest, format: ReportF
 
 const rangeArgs = z.object({ desde: z.string().max(20).optional(), hasta: z.string().max(20).optional(), formato: zFormat }).strict();
 
+/** `/reporte <name> [desde] [hasta]`: the report types that take an optional range. */
+function rangeSubcommand(name: string, aliases: string[], type: ReportRequest['type'], description: string, examples: string[]) {
+  return defineSubcommand({
+    name,
+    aliases,
+    description,
+    permission: 'reports.create',
+    longRunning: true,
+    params: ['desde', 'hasta'],
+    args: rangeArgs,
+    usage: `/reporte ${name} [desde] [hasta] [formato=…]`,
+    examples,
+    async run(ctx) {
+      return generate(ctx, { type, from: ctx.args.desde, to: ctx.args.hasta }, ctx.args.formato);
+    },
+  });
+}
+
 export const reporteCommand = defineCommand({
   name: 'reporte',
   aliases: ['reportes', 'informe', 'informes', 'report'],
@@ -68,34 +86,12 @@ export const reporteCommand = defineCommand({
         return generate(ctx, { type: 'campaign_performance', campaign: ctx.args.campana }, ctx.args.formato);
       },
     }),
-    defineSubcommand({
-      name: 'canales',
-      aliases: ['channels', 'canal'],
-      description: 'Comparativa de canales: volumen, fallos, respuesta, usuarios y coste (últimos 30 días por defecto)',
-      permission: 'reports.create',
-      longRunning: true,
-      params: ['desde', 'hasta'],
-      args: rangeArgs,
-      usage: '/reporte canales [desde] [hasta] [formato=…]',
-      examples: ['/reporte canales', '/reporte canales 2026-11-01 2026-11-30'],
-      async run(ctx) {
-        return generate(ctx, { type: 'channel_analysis', from: ctx.args.desde, to: ctx.args.hasta }, ctx.args.formato);
-      },
-    }),
-    defineSubcommand({
-      name: 'crecimiento',
-      aliases: ['growth'],
-      description: 'Clientes nuevos, activos y perdidos por mes, con cohortes de retención (6 meses por defecto)',
-      permission: 'reports.create',
-      longRunning: true,
-      params: ['desde', 'hasta'],
-      args: rangeArgs,
-      usage: '/reporte crecimiento [desde] [hasta] [formato=…]',
-      examples: ['/reporte crecimiento', '/reporte crecimiento 2026-06 2026-11'],
-      async run(ctx) {
-        return generate(ctx, { type: 'growth', from: ctx.args.desde, to: ctx.args.hasta }, ctx.args.formato);
-      },
-    }),
+    rangeSubcommand('canales', ['channels', 'canal'], 'channel_analysis',
+      'Comparativa de canales: volumen, fallos, respuesta, usuarios y coste (últimos 30 días por defecto)',
+      ['/reporte canales', '/reporte canales 2026-11-01 2026-11-30']),
+    rangeSubcommand('crecimiento', ['growth'], 'growth',
+      'Clientes nuevos, activos y perdidos por mes, con cohortes de retención (6 meses por defecto)',
+      ['/reporte crecimiento', '/reporte crecimiento 2026-06 2026-11']),
     defineSubcommand({
       name: 'personalizado',
       aliases: ['custom'],
