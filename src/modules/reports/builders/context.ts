@@ -102,10 +102,12 @@ export async function costs(
   billedByChannel: Map<number, number>,
 ): Promise<{ perChannel: Map<number, number>; categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> }> {
   const [s, e] = rangeParams(ctx, from, to);
+  // CROSS JOIN keeps message_pricing (small, range-filtered) as the outer loop on SQLite, which
+  // otherwise may scan conversations_log first; on PostgreSQL it is a plain inner join.
   const priced = await rows<Record<string, unknown>>(ctx.em, `
     select c.channel_id, mp.category, sum(case when mp.billable = ${ctx.sql.kind === 'sqlite' ? '0' : 'false'} then 0 else 1 end) as billable, count(*) as n
-    from message_pricing mp join conversations_log c on c.message_id = mp.message_id
-    where mp.reported_at >= ? and mp.reported_at < ? and c.channel_id is not null and c.message_direction = 'outbound'
+    from message_pricing mp cross join conversations_log c
+    where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.channel_id is not null and c.message_direction = 'outbound'
       and (c.delivery_status is null or c.delivery_status <> 'failed')
     group by c.channel_id, mp.category order by c.channel_id, mp.category`, [s, e]);
   const unitOf = (id: number) => {

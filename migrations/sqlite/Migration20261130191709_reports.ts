@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130185134_reports extends Migration {
+export class Migration20261130191709_reports extends Migration {
 
-  override name = 'Migration20261130185134_reports';
+  override name = 'Migration20261130191709_reports';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`message_pricing\` (\`message_id\` text not null primary key, \`category\` text not null, \`pricing_model\` text null, \`billable\` integer null, \`reported_at\` datetime not null);`);
@@ -25,6 +25,8 @@ export class Migration20261130185134_reports extends Migration {
     this.addSql(`create index \`customer_reports_generated_by_user_id_index\` on \`customer_reports\` (\`generated_by_user_id\`);`);
     this.addSql(`create index \`idx_client_reports\` on \`customer_reports\` (\`cliente_id\`, \`created_at\`);`);
     this.addSql(`pragma foreign_keys = on;`);
+
+    this.addSql(`create index \`idx_conv_channel_user\` on \`conversations_log\` (\`channel_id\`, \`date\`, \`from\`);`);
   }
 
   override down(): void | Promise<void> {
@@ -32,6 +34,8 @@ export class Migration20261130185134_reports extends Migration {
     this.addSql(`drop table if exists \`message_pricing\`;`);
     this.addSql(`drop table if exists \`report_schedules\`;`);
     this.addSql(`drop table if exists \`report_runs\`;`);
+
+    this.addSql(`drop index \`idx_conv_channel_user\`;`);
 
     this.addSql(`pragma foreign_keys = off;`);
     this.addSql(`create table \`customer_reports__temp_alter\` (\`report_id\` TEXT not null primary key, \`cliente_id\` INTEGER not null, \`report_type\` TEXT check (\`report_type\` in ('monthly_activity', 'campaign_performance', 'channel_analysis', 'growth', 'custom')) not null, \`report_title\` TEXT null, \`report_body\` TEXT null, \`generated_by_user_id\` INTEGER null, \`date_from\` date null, \`date_to\` date null, \`file_path\` TEXT null, \`format\` TEXT check (\`format\` in ('pdf', 'csv', 'json', 'html')) not null default 'pdf', \`is_scheduled\` INTEGER not null default false, \`schedule_frequency\` TEXT check (\`schedule_frequency\` in ('daily', 'weekly', 'monthly')) not null default 'weekly', \`created_at\` datetime not null default current_timestamp, \`updated_at\` datetime not null default current_timestamp, constraint \`customer_reports_generated_by_user_id_foreign\` foreign key (\`generated_by_user_id\`) references \`usuarios\` (\`id\`) on update no action on delete set null, constraint \`customer_reports_cliente_id_foreign\` foreign key (\`cliente_id\`) references \`usuarios\` (\`id\`) on update no action on delete cascade);`);

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130185134_reports extends Migration {
+export class Migration20261130191709_reports extends Migration {
 
-  override name = 'Migration20261130185134_reports';
+  override name = 'Migration20261130191709_reports';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "message_pricing" ("message_id" varchar(255) not null, "category" varchar(50) not null, "pricing_model" varchar(50) null, "billable" boolean null, "reported_at" timestamptz not null, primary key ("message_id"));`);
@@ -16,6 +16,8 @@ export class Migration20261130185134_reports extends Migration {
     this.addSql(`alter table "report_runs" add constraint "unique_report_run" unique ("schedule_id", "period_key");`);
 
     this.addSql(`alter table "customer_reports" alter column "cliente_id" drop not null;`);
+
+    this.addSql(`create index "idx_conv_channel_user" on "conversations_log" ("channel_id", "date", "from");`);
 
     this.addSql(`alter table "report_schedules" add constraint "report_schedules_subscriber_user_id_foreign" foreign key ("subscriber_user_id") references "usuarios" ("id") on delete cascade;`);
     this.addSql(`alter table "report_schedules" add constraint "report_schedules_report_type_check" check ("report_type" in ('monthly_activity', 'campaign_performance', 'channel_analysis', 'growth', 'custom'));`);
@@ -33,6 +35,8 @@ export class Migration20261130185134_reports extends Migration {
     this.addSql(`drop table if exists "message_pricing" cascade;`);
     this.addSql(`drop table if exists "report_schedules" cascade;`);
     this.addSql(`drop table if exists "report_runs" cascade;`);
+
+    this.addSql(`drop index "idx_conv_channel_user";`);
 
     this.addSql(`alter table "customer_reports" alter column "cliente_id" set not null;`);
   }
