@@ -163,11 +163,17 @@ export async function run(args: string[]): Promise<void> {
         if (process.env.BENCH_DEBUG) console.log((performance.now() - q).toFixed(1), String(a[0]).replace(/\s+/g, " ").slice(0, 140));
       }
     }) as typeof conn.execute;
-    t = performance.now();
-    await withEm(orm, (em) => reports.build(em, { type: 'monthly_activity', month: MONTH }));
-    const dataSeconds = (performance.now() - t) / 1000;
-    const maxQueryMs = Math.max(...times);
-    const queries = times.length;
+    // Best of two, as for the hand-written SQL below (same warm-up on both sides).
+    let dataSeconds = Infinity;
+    let maxQueryMs = 0;
+    let queries = 0;
+    for (let i = 0; i < 2; i++) {
+      times.length = 0;
+      t = performance.now();
+      await withEm(orm, (em) => reports.build(em, { type: 'monthly_activity', month: MONTH }));
+      const took = (performance.now() - t) / 1000;
+      if (took < dataSeconds) [dataSeconds, maxQueryMs, queries] = [took, Math.max(...times), times.length];
+    }
     (conn as { execute: typeof conn.execute }).execute = execute;
 
     // A running process has ECharts, resvg and pdfkit warm: the first report (untimed) pays their start-up.
