@@ -22,7 +22,7 @@ const OPERATIONS = [
   'post /api/campaigns/{id}/schedule', 'post /api/campaigns/{id}/pause', 'post /api/campaigns/{id}/cancel',
   'get /api/templates', 'get /api/templates/{id}', 'get /api/segments', 'get /api/segments/{id}/members',
   'get /api/clients/{phone}', 'get /api/clients/{phone}/files', 'get /api/reports', 'get /api/reports/{id}/download',
-  'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/auth/login', 'get /api/auth/me',
+  'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/reports', 'post /api/auth/login', 'get /api/auth/me',
 ].sort();
 
 describe('OpenAPI document at /docs/json', () => {
