@@ -1,10 +1,9 @@
-import { formatNumber } from '../../shared/i18n/index.ts';
-import type { Cell, ReportDocument } from './document.ts';
+import { displayCell, type Cell, type ReportDocument } from './document.ts';
 
 /** A self-contained HTML page: charts inline as SVG, tables, no external assets or scripts. */
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const cell = (v: Cell) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : esc(v));
+const cell = (v: Cell) => esc(displayCell(v));
 
 export function buildHtml(doc: ReportDocument, chartSvgs: string[], meta: { generatedAt: string }): string {
   const tables = doc.tables

@@ -1,6 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { formatNumber } from '../../shared/i18n/index.ts';
-import type { Cell, ReportDocument, ReportTable } from './document.ts';
+import { displayCell, type ReportDocument, type ReportTable } from './document.ts';
 import { FONT_BOLD, FONT_REGULAR } from './fonts.ts';
 
 /**
@@ -9,7 +8,6 @@ import { FONT_BOLD, FONT_REGULAR } from './fonts.ts';
  */
 
 const MARGIN = 48;
-const cellText = (v: Cell) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
 
 function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable): void {
   const width = pdf.page.width - MARGIN * 2;
@@ -21,7 +19,13 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable): void {
   ensure(rowHeight * 3 + 20);
   pdf.font('bold').fontSize(12).fillColor('#111111').text(table.title, MARGIN, pdf.y, { width });
   pdf.moveDown(0.3);
+  const headerCells = table.columns.map((c) => c.label);
   const row = (cells: string[], header: boolean) => {
+    if (!header && pdf.y + rowHeight > pdf.page.height - MARGIN) {
+      // A table that continues on the next page repeats its header there.
+      pdf.addPage();
+      row(headerCells, true);
+    }
     ensure(rowHeight);
     const y = pdf.y;
     if (header) pdf.rect(MARGIN, y - 2, width, rowHeight).fill('#e5e7eb');
@@ -33,8 +37,8 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable): void {
     pdf.x = MARGIN;
     pdf.y = y + rowHeight;
   };
-  row(table.columns.map((c) => c.label), true);
-  for (const r of table.rows) row(table.columns.map((c) => cellText(r[c.key] ?? null)), false);
+  row(headerCells, true);
+  for (const r of table.rows) row(table.columns.map((c) => displayCell(r[c.key] ?? null)), false);
   pdf.moveDown(1);
 }
 
