@@ -82,8 +82,17 @@ describe('/reporte', () => {
       ['/reporte cancelar', /Falta el argumento «id»/],
       ['/reporte cancelar abc', /«id» no es válido: usa el número \(id\) que muestra \/reporte programados/],
       ['/reporte cancelar 99', /No tienes ningún informe programado con el id 99/],
+      ['/reporte programados todos', /Sobran argumentos: «todos»/],
+      ['/reporte lista 10', /Sobran argumentos: «10»/],
+      ['/reporte mensual formato=pdf formato=csv', /La opción «formato» aparece dos veces/],
+      ['/reporte', /^\*\/reporte\* — Informes con gráficos[\s\S]*\/reporte programar <mensual\|canales\|crecimiento\|personalizado>/],
+      ['/reporte ventas', /^No conozco «ventas» como opción de \/reporte\./],
     ];
-    for (const [cmd, msg] of cases) expect(await last(ADMIN, cmd), cmd).toMatch(msg);
+    for (const [cmd, msg] of cases) {
+      const got = await last(ADMIN, cmd);
+      if (process.env.SHOW_REPLIES) console.log(cmd, '=>', JSON.stringify(got).slice(0, 300));
+      expect(got, cmd).toMatch(msg);
+    }
   });
 
   it('checks permissions: viewers may list, not generate', async () => {
