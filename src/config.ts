@@ -88,6 +88,20 @@ const retentionList = z.string().transform((v, ctx) => {
   return out;
 });
 
+/** `key=amount,key=amount` (issue 12: message costs) → { key (lower case): amount }. */
+const priceList = z.string().transform((v, ctx) => {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([^=]+)=\s*(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${part}": se esperaba nombre=importe, p. ej. whatsapp=0.0050` });
+      return z.NEVER;
+    }
+    out[m[1]!.trim().toLowerCase()] = Number(m[2]);
+  }
+  return out;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   STORAGE_DIR: z.string().min(1).default('./storage'),
@@ -172,6 +186,15 @@ const schema = z.object({
   RETENTION_CRON: cronExpr.default('30 3 * * *'),
   /** Scheduled per-client backups (clients with new messages since their last backup); unset: on demand only. */
   BACKUP_CRON: cronExpr.optional(),
+  /** Reports: cost of one outbound message per channel name or type (`whatsapp=0.0050,sms=0.0400`). */
+  CHANNEL_COSTS: priceList.default({}),
+  /** Reports: price per Meta pricing category for Cloud API sends (`marketing=0.0611,utility=0.02`). */
+  META_CATEGORY_PRICES: priceList.default({}),
+  REPORT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'se esperaba un código ISO 4217 como EUR').default('EUR'),
+  /** Reports: cron (in TZ) for the channel statistics rollup of yesterday. */
+  STATS_ROLLUP_CRON: cronExpr.default('5 0 * * *'),
+  /** Reports: cron (in TZ) when scheduled reports are generated and delivered. */
+  REPORT_SCHEDULE_CRON: cronExpr.default('0 8 * * *'),
 });
 
 /** Variables that no longer exist: refused with what replaced them, so an old setting is never silently ignored. */

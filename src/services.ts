@@ -29,6 +29,10 @@ import { templateReceiptHandler } from './modules/templates/receipt-handler.ts';
 import { createTemplatesService, type TemplatesService, type TemplatesServiceDeps } from './modules/templates/templates.service.ts';
 import { createSegmentsService, type SegmentsService } from './modules/segments/segments.service.ts';
 import { segmentJobs } from './modules/segments/jobs.ts';
+import { createReportsService, type ReportsService } from './modules/reports/reports.service.ts';
+import { createReportSchedules, type ReportSchedules } from './modules/reports/schedules.service.ts';
+import { reportJobs } from './modules/reports/reports.jobs.ts';
+import { pricingReceiptHandler } from './modules/reports/pricing.ts';
 
 // Shared types live with their owners; re-exported here for convenience.
 export type { ServiceDeps } from './shared/service-deps.ts';
@@ -86,6 +90,9 @@ export interface Services {
    * this remains for code that only knows its jobs once running). Started with the other jobs.
    */
   jobRegistrations: Array<(s: Scheduler) => void>;
+  /** Channel statistics and reports (json/csv/html/pdf with charts); scheduled reports in chat. */
+  reports: ReportsService;
+  reportSchedules: ReportSchedules;
 }
 
 /** What the templates module takes from the others (tests rebuild it with a fast Graph client). */
@@ -108,6 +115,7 @@ export function createServices(deps: ServiceDeps): Services {
   const receipts = createReceiptService();
   receipts.register(campaignReceiptHandler);
   receipts.register(templateReceiptHandler);
+  receipts.register(pricingReceiptHandler);
   const registry = createRegistry(commandDefs);
   const ingest = createIngestService({ ...deps, media, receipts, metrics, storableBody: (body) => redactCommandText(registry, body) });
   const transports = createTransportRegistry(deps.clock);
@@ -131,8 +139,17 @@ export function createServices(deps: ServiceDeps): Services {
   templates = createTemplatesService(templatesDepsOf({ deps, audit, outbound, transports, meta, ingest }));
   const segments = createSegmentsService(deps);
   const privacy = createPrivacyService({ ...deps, audit, files });
+  const reports = createReportsService(deps);
+  const reportSchedules = createReportSchedules({
+    ...deps,
+    tz: deps.config.TZ,
+    reports,
+    deliver: async (phone, replies) => {
+      for (const r of replies) await outbound.send(phone, r, { origin: 'bot' });
+    },
+  });
   const base = {
-    deps, metrics, audit, files, media, receipts, ingest, transports, outbound, replies, customers, secrets, rbac, auth, meta, campaigns, templates, segments, privacy,
+    deps, metrics, audit, files, media, receipts, ingest, transports, outbound, replies, customers, secrets, rbac, auth, meta, campaigns, templates, segments, privacy, reports, reportSchedules,
     transportState: () => transports.state(),
     jobRegistrations: [] as Array<(s: Scheduler) => void>,
   };
@@ -145,5 +162,6 @@ export function createServices(deps: ServiceDeps): Services {
   });
   services.jobRegistrations.push(segmentJobs(segments, deps));
   services.jobRegistrations.push((scheduler) => templates!.registerJobs(scheduler));
+  services.jobRegistrations.push(reportJobs({ ...deps, reports, schedules: reportSchedules }));
   return services;
 }

@@ -44,8 +44,12 @@ import { SegmentOverride } from '../modules/segments/segment-override.entity.ts'
 // Provider integration
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 import { EarlyReceipt } from '../modules/messaging/early-receipt.entity.ts';
+// Reports (issue 12)
+import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
+import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
+import { ReportRun } from '../modules/reports/report-run.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (35 tables). */
+/** The explicit entity list: every table MarIADono owns (41 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -56,4 +60,5 @@ export const entities = [
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, EarlyReceipt,
+  MessagePricing, ReportSchedule, ReportRun,
 ];

@@ -73,6 +73,8 @@ export interface ReceiptUpdated {
   /** Group receipts name the participant. */
   participantPhone?: string | null;
   error?: { code?: number | string; title?: string } | null;
+  /** Meta Cloud API only: the status webhook's `pricing` (what Meta bills this message as). */
+  pricing?: { category: string; model?: string; billable?: boolean } | null;
 }
 
 export interface GroupInfo {

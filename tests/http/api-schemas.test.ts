@@ -22,7 +22,7 @@ const OPERATIONS = [
   'post /api/campaigns/{id}/schedule', 'post /api/campaigns/{id}/pause', 'post /api/campaigns/{id}/cancel',
   'get /api/templates', 'get /api/templates/{id}', 'post /api/templates', 'patch /api/templates/{id}', 'post /api/templates/{id}/submit', 'post /api/templates/sync', 'get /api/segments', 'get /api/segments/{id}/members',
   'get /api/clients/{phone}', 'get /api/clients/{phone}/files', 'put /api/clients/{phone}/consent', 'get /api/reports', 'get /api/reports/{id}/download',
-  'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/auth/login', 'get /api/auth/me',
+  'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/reports', 'post /api/auth/login', 'get /api/auth/me',
   'post /api/clients/{phone}/archives', 'post /api/archives/{archiveId}/restore', 'get /api/archives/{archiveId}/download',
   'post /api/clients/{phone}/backups', 'get /api/clients/{phone}/file-access', 'post /api/clients/{phone}/export',
 ].sort();

@@ -15,7 +15,7 @@ const reportSchema = {
   type: 'object',
   properties: {
     report_id: { type: 'string' },
-    cliente_id: { type: 'integer' },
+    cliente_id: { type: ['integer', 'null'] },
     report_type: { type: 'string' },
     report_title: nullableString,
     date_from: nullableString,
@@ -32,7 +32,7 @@ const day = (d: Date | string | null | undefined) => (d ? (typeof d === 'string'
 
 const reportJson = (r: ICustomerReport) => ({
   report_id: r.reportId,
-  cliente_id: (r.cliente as { id: number }).id,
+  cliente_id: r.cliente ? (r.cliente as { id: number }).id : null,
   report_type: r.reportType,
   report_title: r.reportTitle ?? null,
   date_from: day(r.dateFrom as Date | string | null),

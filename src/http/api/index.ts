@@ -5,6 +5,7 @@ import { fileRoutes } from './files.ts';
 import { archiveRoutes } from './archives.ts';
 import type { ApiOptions } from './guards.ts';
 import { orderRoutes } from './orders.ts';
+import { reportRoutes } from './reports.ts';
 import { segmentRoutes } from './segments.ts';
 import { templateRoutes } from './templates.ts';
 
@@ -19,4 +20,5 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions & { pr
   await app.register(fileRoutes, opts);
   await app.register(archiveRoutes, opts);
   await app.register(orderRoutes, opts);
+  await app.register(reportRoutes, opts);
 }

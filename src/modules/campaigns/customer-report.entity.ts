@@ -4,13 +4,16 @@ import { Usuario } from '../identity/usuario.entity.ts';
 
 export const REPORT_TYPES = ['monthly_activity', 'campaign_performance', 'channel_analysis', 'growth', 'custom'] as const;
 
-/** `customer_reports`: generated (or scheduled) reports about one client. */
+/**
+ * `customer_reports`: generated (or scheduled) reports. `cliente_id` names the client a report is
+ * about; it is null for whole-business reports (channel analysis, growth, campaign…).
+ */
 export const CustomerReport = defineEntity({
   name: 'CustomerReport',
   tableName: 'customer_reports',
   properties: {
     reportId: p.uuid().primary().onCreate(() => randomUUID()),
-    cliente: () => p.manyToOne(Usuario).fieldName('cliente_id').deleteRule('cascade').index(false),
+    cliente: () => p.manyToOne(Usuario).fieldName('cliente_id').nullable().deleteRule('cascade').index(false),
     reportType: p.enum(REPORT_TYPES),
     reportTitle: p.string().length(255).nullable(),
     /** LONGTEXT in the PRD. */

@@ -109,7 +109,7 @@ export function createFileAccessService(deps: FileAccessDeps) {
     return owner?.role?.permissionLevel ?? 0;
   }
 
-  async function openStored(em: EntityManager, reader: Reader, kind: 'file' | 'report', id: string, rel: string | null, clienteId: number): Promise<StoredFile> {
+  async function openStored(em: EntityManager, reader: Reader, kind: 'file' | 'report', id: string, rel: string | null, clienteId: number | null): Promise<StoredFile> {
     const action = kind === 'file' ? 'files.download' : 'reports.download';
     const notFound = kind === 'file' ? t('http.file_missing', { id }) : t('http.report_no_file', { id });
     if (!rel) {
@@ -168,7 +168,8 @@ export function createFileAccessService(deps: FileAccessDeps) {
     async openReport(em: EntityManager, reader: Reader, reportId: string): Promise<OpenedFile> {
       const report = await em.findOne(CustomerReport, { reportId } as never);
       if (!report) throw new NotFoundError(t('http.report_not_found', { id: reportId }), 'REPORT_NOT_FOUND');
-      const clienteId = (report.cliente as { id: number }).id;
+      // Whole-business reports (issue 12) have no client.
+      const clienteId = report.cliente ? (report.cliente as { id: number }).id : null;
       const { handle, size } = await openStored(em, reader, 'report', reportId, report.filePath ?? null, clienteId);
       try {
         await audit(em, reader, 'reports.download', reportId, 'success', { clienteId, size });

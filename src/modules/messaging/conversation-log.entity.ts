@@ -71,6 +71,8 @@ export const ConversationLog = defineEntity({
     { name: 'idx_channel_date', properties: ['channel', 'date'] },
     { name: 'idx_conv_cliente', properties: ['cliente', 'date'] },
     { name: 'idx_conv_reply_state', properties: ['replyState', 'date'] },
+    // Reports (issue 12): distinct users per channel over a range, answered from the index alone.
+    { name: 'idx_conv_channel_user', properties: ['channel', 'date', 'from'] },
   ],
 });
 export type IConversationLog = InferEntity<typeof ConversationLog>;

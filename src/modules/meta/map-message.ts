@@ -190,6 +190,15 @@ export function mapStatus(input: MetaStatus, now: () => Date): { event: ReceiptU
       timestamp: toDate(st.timestamp, now),
       participantPhone: null,
       error: err ? { code, title: short(err.title, 1000) ?? short(err.message, 1000) ?? undefined } : null,
+      pricing: mapPricing(st.pricing),
     },
   };
+}
+
+/** `pricing: { category, pricing_model, billable }` → the receipt's pricing (issue 12: cost per channel). */
+function mapPricing(input: unknown): ReceiptUpdated['pricing'] {
+  const pr = obj<Record<string, unknown>>(input);
+  const category = short(pr.category, 50);
+  if (!category) return null;
+  return { category, model: short(pr.pricing_model, 50) ?? undefined, billable: typeof pr.billable === 'boolean' ? pr.billable : undefined };
 }

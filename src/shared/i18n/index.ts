@@ -6,6 +6,7 @@ import { segments } from './es/segments.ts';
 import { templates } from './es/templates.ts';
 import { files } from './es/files.ts';
 import { channels } from './es/channels.ts';
+import { reports } from './es/reports.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
@@ -24,7 +25,7 @@ function mergeParts(...parts: Array<Record<string, string>>): Record<string, str
   return out;
 }
 
-const catalog = mergeParts(common, http, admin, flows, segments, templates, files, channels);
+const catalog = mergeParts(common, http, admin, flows, segments, templates, files, channels, reports);
 
 /** Every key of the catalog (tests check that each key the code uses exists). */
 export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));

@@ -11,6 +11,7 @@ import { clienteCommand } from './cliente.command.ts';
 import { pedidoCommand } from './pedido.command.ts';
 import { plantillaCommand } from './plantilla.command.ts';
 import { archivoCommand } from './archivo.command.ts';
+import { reporteCommand } from './reporte.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -29,4 +30,5 @@ export const commandDefs: readonly CommandDef[] = [
   archivoCommand,
   confirmarCommand,
   cancelarCommand,
+  reporteCommand,
 ];

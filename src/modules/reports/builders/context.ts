@@ -1,0 +1,156 @@
+import { t } from '../../../shared/i18n/index.ts';
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Config } from '../../../config.ts';
+import type { Clock } from '../../../shared/clock.ts';
+import type { ChannelStatsService, DayChannelStats } from '../channel-stats.service.ts';
+import type { ChartSpec } from '../charts.ts';
+import type { ReportDocument } from '../document.ts';
+import { dayRange } from '../dates.ts';
+import { dialectOf, num, rows, type Dialect } from '../sql.ts';
+
+/** What every report builder gets, and what it returns. */
+export interface BuildContext {
+  em: EntityManager;
+  config: Config;
+  clock: Clock;
+  stats: ChannelStatsService;
+  sql: Dialect;
+  channelNames: Map<number, string>;
+  channelTypes: Map<number, string>;
+}
+
+export interface BuiltReport {
+  doc: ReportDocument;
+  /** The first chart is the main one (sent as an image in chat). */
+  charts: ChartSpec[];
+  /** Machine-readable figures (the JSON format, and `customer_reports.report_body`). */
+  data: Record<string, unknown>;
+  dateFrom: string | null;
+  dateTo: string | null;
+  clienteId: number | null;
+}
+
+export async function buildContext(em: EntityManager, config: Config, clock: Clock, stats: ChannelStatsService): Promise<BuildContext> {
+  const channels = await rows<Record<string, unknown>>(em, `select channel_id, channel_name, channel_type from message_channels`);
+  return {
+    em, config, clock, stats,
+    sql: dialectOf(config.db.kind),
+    channelNames: new Map(channels.map((c) => [num(c.channel_id), String(c.channel_name)])),
+    channelTypes: new Map(channels.map((c) => [num(c.channel_id), String(c.channel_type)])),
+  };
+}
+
+/** Instant bounds of [fromDay 00:00, toDay+1 00:00) in TZ, as SQL parameters. */
+export function rangeParams(ctx: BuildContext, from: string, to: string): [unknown, unknown] {
+  return [ctx.sql.at(dayRange(from, ctx.config.TZ)[0]), ctx.sql.at(dayRange(to, ctx.config.TZ)[1])];
+}
+
+/** Sum of per-channel-day stats by channel; the average response is weighted by answered days' inbound. */
+export function byChannel(days: DayChannelStats[]): Map<number, { inbound: number; outbound: number; failed: number; avgResponseSeconds: number | null }> {
+  const acc = new Map<number, { inbound: number; outbound: number; failed: number; w: number; sum: number }>();
+  for (const d of days) {
+    const a = acc.get(d.channelId) ?? { inbound: 0, outbound: 0, failed: 0, w: 0, sum: 0 };
+    a.inbound += d.inbound;
+    a.outbound += d.outbound;
+    a.failed += d.failed;
+    if (d.avgResponseSeconds !== null && d.inbound > 0) {
+      a.w += d.inbound;
+      a.sum += d.avgResponseSeconds * d.inbound;
+    }
+    acc.set(d.channelId, a);
+  }
+  return new Map([...acc].sort((x, y) => x[0] - y[0]).map(([id, a]) => [id, { inbound: a.inbound, outbound: a.outbound, failed: a.failed, avgResponseSeconds: a.w ? Math.round(a.sum / a.w) : null }]));
+}
+
+/** Weighted mean response time over several channel-days (same weighting as byChannel). */
+export function overallResponse(days: DayChannelStats[]): number | null {
+  let w = 0;
+  let sum = 0;
+  for (const d of days) {
+    if (d.avgResponseSeconds !== null && d.inbound > 0) {
+      w += d.inbound;
+      sum += d.avgResponseSeconds * d.inbound;
+    }
+  }
+  return w ? Math.round(sum / w) : null;
+}
+
+/** Distinct counterparts with a message in the range, per channel (and overall under key 0). */
+export async function uniqueUsers(ctx: BuildContext, from: string, to: string, phone?: string): Promise<Map<number, number>> {
+  const [s, e] = rangeParams(ctx, from, to);
+  const who = phone ? ` and "from" = ?` : '';
+  const params = phone ? [s, e, phone] : [s, e];
+  const per = await rows<Record<string, unknown>>(ctx.em, `select channel_id, count(distinct "from") as n from conversations_log where date >= ? and date < ? and channel_id is not null${who} group by channel_id`, params);
+  const all = await rows<Record<string, unknown>>(ctx.em, `select count(distinct "from") as n from conversations_log where date >= ? and date < ? and channel_id is not null${who}`, params);
+  const out = new Map(per.map((r) => [num(r.channel_id), num(r.n)]));
+  out.set(0, num(all[0]?.n));
+  return out;
+}
+
+const round2 = (n: number) => Math.round(n * 10000) / 10000;
+
+/**
+ * Money per channel (UC-404): every outbound message that did not fail costs the channel's
+ * configured price (`CHANNEL_COSTS`, by channel name, else channel type; 0 when unset); a Cloud
+ * API message whose status carried Meta's `pricing.category` costs `META_CATEGORY_PRICES[category]`
+ * instead when that price is configured (and nothing when Meta said `billable: false`).
+ */
+export async function costs(
+  ctx: BuildContext,
+  from: string,
+  to: string,
+  billedByChannel: Map<number, number>,
+): Promise<{ perChannel: Map<number, number>; categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> }> {
+  const [s, e] = rangeParams(ctx, from, to);
+  // CROSS JOIN keeps message_pricing (small, range-filtered) as the outer loop on SQLite, which
+  // otherwise may scan conversations_log first; on PostgreSQL it is a plain inner join.
+  const priced = await rows<Record<string, unknown>>(ctx.em, `
+    select c.channel_id, mp.category, sum(case when mp.billable = ${ctx.sql.kind === 'sqlite' ? '0' : 'false'} then 0 else 1 end) as billable, count(*) as n
+    from message_pricing mp cross join conversations_log c
+    where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.channel_id is not null and c.message_direction = 'outbound'
+      and (c.delivery_status is null or c.delivery_status <> 'failed')
+    group by c.channel_id, mp.category order by c.channel_id, mp.category`, [s, e]);
+  const unitOf = (id: number) => {
+    const byName = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(id) ?? '').toLowerCase()];
+    return byName ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(id) ?? '').toLowerCase()] ?? 0;
+  };
+  const perChannel = new Map<number, number>();
+  for (const [id, billed] of billedByChannel) perChannel.set(id, billed * unitOf(id));
+  const categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> = [];
+  for (const p of priced) {
+    const id = num(p.channel_id);
+    const category = String(p.category);
+    const price = ctx.config.META_CATEGORY_PRICES[category.toLowerCase()];
+    const n = num(p.n);
+    const billable = num(p.billable);
+    categories.push({ channelId: id, category, messages: n, cost: price === undefined ? null : round2(billable * price) });
+    if (price !== undefined) {
+      // Replace the flat price of these messages by Meta's category price.
+      perChannel.set(id, (perChannel.get(id) ?? 0) - n * unitOf(id) + billable * price);
+    }
+  }
+  for (const [id, v] of perChannel) perChannel.set(id, round2(v));
+  return { perChannel, categories };
+}
+
+export function formatSeconds(s: number | null): string {
+  if (s === null) return '—';
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+export function money(n: number, currency: string): string {
+  return new Intl.NumberFormat('es-ES', { style: 'currency', currency, maximumFractionDigits: 4, minimumFractionDigits: 2 }).format(n);
+}
+
+const LABELS: Record<string, string> = {
+  channel: 'reports.col.channel', inbound: 'reports.col.inbound', outbound: 'reports.col.outbound', failed: 'reports.col.failed',
+  failure_rate_pct: 'reports.col.failure_pct', unique_users: 'reports.col.users', avg_response_seconds: 'reports.col.response_s',
+  cost: 'reports.col.cost', cost_per_message: 'reports.col.cost_msg', day: 'reports.col.day', category: 'reports.col.category', messages: 'reports.col.messages',
+};
+
+/** Table columns for the usual figure keys, with their Spanish labels. */
+export function columnsOf(keys: string[], currency: string): Array<{ key: string; label: string }> {
+  return keys.map((key) => ({ key, label: t(LABELS[key] ?? key, { currency }) }));
+}
