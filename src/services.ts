@@ -19,6 +19,7 @@ import { createMediaService, type MediaService } from './modules/files/media.ser
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
 import { createCustomerService, type CustomerService } from './modules/messaging/customer.service.ts';
+import { createGroupsService, type GroupSyncFn, type GroupsService } from './modules/groups/group-crm.service.ts';
 
 export interface AuditEntry {
   actorId?: number | null;
@@ -83,6 +84,14 @@ export interface Services {
   outbound: OutboundService;
   /** What the customer flows may do: opt-out/in, latest orders (messaging). */
   customers: CustomerService;
+  /** WhatsApp groups: client mapping, membership history, participation reports (groups). */
+  groups: GroupsService;
+  /**
+   * The transport's group sync (fetch every group now, write it through ingest), set by the
+   * Baileys transport — live and replay — while it runs, null otherwise. The domain reaches
+   * the socket only through this seam (`/grupo sincronizar` → `groups.syncWhatsAppGroups()`).
+   */
+  groupSync: GroupSyncFn | null;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -100,6 +109,8 @@ export function createServices(deps: ServiceDeps): Services {
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
     meta: createMetaService(deps, { metrics, sink: () => services.ingest }),
+    groups: createGroupsService({ ...deps, ingest, groupSync: () => services.groupSync }),
+    groupSync: null,
     transport: null,
     jobRegistrations: [],
     setTransport(t) {

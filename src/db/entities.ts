@@ -19,6 +19,7 @@ import { WhatsappGroup } from '../modules/groups/whatsapp-group.entity.ts';
 import { WhatsappGroupMember } from '../modules/groups/whatsapp-group-member.entity.ts';
 import { WhatsappGroupClienteMapping } from '../modules/groups/whatsapp-group-cliente-mapping.entity.ts';
 import { WhatsappGroupMessageLog } from '../modules/groups/whatsapp-group-message-log.entity.ts';
+import { WhatsappGroupMemberEvent } from '../modules/groups/whatsapp-group-member-event.entity.ts';
 // Campaigns and reports
 import { Campaign } from '../modules/campaigns/campaign.entity.ts';
 import { CampaignMessage } from '../modules/campaigns/campaign-message.entity.ts';
@@ -42,13 +43,13 @@ import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 import { WebhookInbox } from '../modules/meta/webhook-inbox.entity.ts';
 import { MetaPendingStatus } from '../modules/meta/pending-status.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (34 tables). */
+/** The explicit entity list: every table MarIADono owns (35 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation,
   ConversationLog, MessageChannel, ChannelStatistic,
   Pedido,
   ClientFileStorage, ClientConversationArchive,
-  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
+  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog, WhatsappGroupMemberEvent,
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore,

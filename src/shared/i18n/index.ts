@@ -2,6 +2,7 @@ import { common } from './es/common.ts';
 import { http } from './es/http.ts';
 import { admin } from './es/admin.ts';
 import { flows } from './es/flows.ts';
+import { groups } from './es/groups.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
@@ -20,7 +21,7 @@ function mergeParts(...parts: Array<Record<string, string>>): Record<string, str
   return out;
 }
 
-const catalog = mergeParts(common, http, admin, flows);
+const catalog = mergeParts(common, http, admin, flows, groups);
 
 /** Every key of the catalog (tests check that each key the code uses exists). */
 export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));

@@ -103,6 +103,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
   kit.provider.hooks = { attach: (ev) => session.attach(ev), send: (to, text, o) => session.sendFromFlow(to, text, o) };
   services.setTransport(createBaileysTransport({ socket: () => socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend }));
   kit.provider.useSocket(socket);
+  services.groupSync = session.fetchGroups;
 
   let closed = false;
   const feed = async (value: unknown): Promise<SentRecord[]> => {
@@ -141,6 +142,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
       kit.provider.shutdown();
       await services.ingest.close();
       services.setTransport(null);
+      services.groupSync = null;
       if (app) await app.close();
     },
   };

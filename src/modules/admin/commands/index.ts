@@ -6,6 +6,8 @@ import { auditoriaCommand } from './auditoria.command.ts';
 import { confirmarCommand } from './confirmar.command.ts';
 import { cancelarCommand } from './cancelar.command.ts';
 import { seguridadCommand } from './seguridad.command.ts';
+import { grupoCommand } from './grupo.command.ts';
+import { reporteCommand } from './reporte-grupo.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -17,6 +19,8 @@ export const commandDefs: readonly CommandDef[] = [
   usuarioCommand,
   auditoriaCommand,
   seguridadCommand,
+  grupoCommand,
+  reporteCommand,
   confirmarCommand,
   cancelarCommand,
 ];

@@ -1,0 +1,326 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { withEm, type Orm } from '../../db/orm.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n/index.ts';
+import { WhatsappGroupClienteMapping, type IWhatsappGroupClienteMapping } from './whatsapp-group-cliente-mapping.entity.ts';
+import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
+import { createCounterSubscriber, countUncounted } from './counters.ts';
+import { ensurePrimary, refreshParents, type RelationshipType } from './mapping.ts';
+import { findGroup, type GroupRef } from './group-lookup.ts';
+import { buildParticipation, type GroupParticipation } from './participation.ts';
+import { isPostgres, lockGroups, num, rawAll, rawRun, toDate } from './sql.ts';
+import type { MemberAction } from './whatsapp-group-member-event.entity.ts';
+import type { DomainEvent } from '../../transport/events.ts';
+
+/**
+ * The groups module's service (PRD phase 3): `syncWhatsAppGroups()`, `mapGroupToClient()`,
+ * `getClientGroups()`, plus what the `/grupo` and `/reporte grupo` commands read. Sync itself
+ * belongs to the transport; this service reaches it through `groupSync` (see services.ts), so
+ * the domain never imports a transport implementation.
+ */
+
+/** Fetches every group from WhatsApp now and writes it through ingest (the transport's seam). */
+export type GroupSyncFn = () => Promise<{ groups: number }>;
+
+export interface GroupsDeps {
+  config: Config;
+  logger: Logger;
+  orm: Orm;
+  clock: Clock;
+  ingest: { subscribe(fn: (e: DomainEvent) => void): () => void };
+  /** The transport's group sync, when a WhatsApp connection (live or replay) is up. */
+  groupSync(): GroupSyncFn | null;
+}
+
+export interface GroupListItem extends GroupRef {
+  totalMembers: number | null;
+  lastMessageAt: Date | null;
+  recentMessages: number;
+  clients: number;
+}
+
+export interface GroupMemberRow {
+  phone: string;
+  name: string | null;
+  role: 'superadmin' | 'admin' | 'member';
+  joinedAt: Date | null;
+}
+
+export interface GroupDetails extends GroupRef {
+  description: string | null;
+  ownerPhone: string | null;
+  parentClient: { phone: string; name: string | null } | null;
+  totalMembers: number | null;
+  lastSync: Date | null;
+  members: GroupMemberRow[];
+  messages: { total: number; recent: number; last: Date | null };
+  clients: Array<{ phone: string; name: string | null; relationship: RelationshipType; isPrimary: boolean }>;
+}
+
+export interface ClientGroup extends GroupRef {
+  relationship: RelationshipType;
+  purpose: string | null;
+  isPrimary: boolean;
+  messageCount: number;
+  lastMessageAt: Date | null;
+  /** The client's own membership in the group now (null: not a member). */
+  memberStatus: string | null;
+}
+
+export interface HistoryEntry {
+  at: Date;
+  action: MemberAction;
+  phone: string;
+  name: string | null;
+  actor: string | null;
+  source: 'event' | 'sync';
+}
+
+export interface MapOptions {
+  relationshipType?: RelationshipType;
+  purpose?: string | null;
+  /** Make this the client's primary group for the relationship type. */
+  primary?: boolean;
+  em?: EntityManager;
+}
+
+const RECENT_DAYS = 30;
+const DAY = 86_400_000;
+const MEMBER_LIST_MAX = 40;
+
+export function createGroupsService(deps: GroupsDeps) {
+  const now = () => deps.clock.now();
+  const counters = createCounterSubscriber({ orm: deps.orm, logger: deps.logger, now });
+  deps.ingest.subscribe(counters.onEvent);
+  const tx = <T>(em: EntityManager | undefined, fn: (em: EntityManager) => Promise<T>): Promise<T> =>
+    em ? em.transactional((inner) => fn(inner as unknown as EntityManager)) : withEm(deps.orm, (e) => e.transactional((inner) => fn(inner as unknown as EntityManager)));
+  const read = <T>(em: EntityManager | undefined, fn: (em: EntityManager) => Promise<T>): Promise<T> => (em ? fn(em) : withEm(deps.orm, fn));
+
+  const clientOf = async (em: EntityManager, clienteId: number): Promise<IUsuario> => {
+    const user = await em.findOne(Usuario, { id: clienteId });
+    if (!user) throw new NotFoundError(t('groups.client_not_found', { id: clienteId }), 'CLIENT_NOT_FOUND');
+    return user;
+  };
+
+  const service = {
+    findGroup: (em: EntityManager, query: string) => findGroup(em, query),
+
+    /**
+     * PRD `syncWhatsAppGroups()`: asks the transport for every group now; groups, members,
+     * history and automatic mappings are written by the ingest pipeline in one transaction.
+     */
+    async syncWhatsAppGroups(): Promise<{ groups: number; active: number; members: number; mappings: number }> {
+      const sync = deps.groupSync();
+      if (!sync) throw new ConflictError(t('groups.sync_unavailable'), 'WHATSAPP_NOT_CONNECTED');
+      const { groups } = await sync();
+      await counters.idle();
+      const [row] = await withEm(deps.orm, (em) =>
+        rawAll<Record<string, unknown>>(
+          em,
+          `select (select count(*) from whatsapp_groups where is_active = ?) as active,
+                  (select count(*) from whatsapp_group_members m join whatsapp_groups g on g.group_id = m.group_id where g.is_active = ? and m.member_status = 'active') as members,
+                  (select count(*) from whatsapp_group_cliente_mapping) as mappings`,
+          [true, true],
+        ),
+      );
+      return { groups, active: num(row?.active), members: num(row?.members), mappings: num(row?.mappings) };
+    },
+
+    /**
+     * PRD `mapGroupToClient(groupId, clienteId)`: links (or re-types) a group and a client.
+     * Default type `member`. `primary` moves the client's primary group of that type here;
+     * otherwise the first group of a type becomes primary by itself.
+     */
+    mapGroupToClient(groupId: string, clienteId: number, opts: MapOptions = {}): Promise<{ mapping: IWhatsappGroupClienteMapping; created: boolean; previous: RelationshipType | null }> {
+      const type = opts.relationshipType ?? 'member';
+      return tx(opts.em, async (em) => {
+        await lockGroups(em, [groupId]);
+        if (isPostgres(em)) await rawAll(em, 'select id from usuarios where id = ? for update', [clienteId]);
+        await clientOf(em, clienteId);
+        const [group] = await rawAll<{ group_id: string }>(em, 'select group_id from whatsapp_groups where group_id = ?', [groupId]);
+        if (!group) throw new NotFoundError(t('groups.not_found', { query: groupId }), 'GROUP_NOT_FOUND');
+        const at = now();
+        let mapping = await em.findOne(WhatsappGroupClienteMapping, { cliente: clienteId, group: groupId });
+        const previous = mapping?.relationshipType ?? null;
+        if (!mapping) {
+          const [totals] = await rawAll<{ n: unknown; last: unknown }>(
+            em,
+            'select count(*) as n, max(message_timestamp) as last from whatsapp_group_messages_log where group_id = ? and mapping_counted = ?',
+            [groupId, true],
+          );
+          mapping = em.create(WhatsappGroupClienteMapping, {
+            cliente: clienteId, group: groupId, relationshipType: type, purpose: opts.purpose ?? null,
+            messageCount: num(totals?.n), lastMessageDate: toDate(totals?.last), isPrimary: false, createdAt: at, updatedAt: at,
+          } as never) as IWhatsappGroupClienteMapping;
+        } else {
+          if (previous !== type) mapping.isPrimary = false;
+          mapping.relationshipType = type;
+          if (opts.purpose !== undefined) mapping.purpose = opts.purpose;
+        }
+        await em.flush();
+        if (opts.primary) {
+          await rawRun(em, 'update whatsapp_group_cliente_mapping set is_primary = ?, updated_at = ? where cliente_id = ? and relationship_type = ? and mapping_id <> ?', [false, at, clienteId, type, mapping.mappingId]);
+          await rawRun(em, 'update whatsapp_group_cliente_mapping set is_primary = ? where mapping_id = ?', [true, mapping.mappingId]);
+        }
+        await ensurePrimary(em, [clienteId], at);
+        await refreshParents(em, [groupId]);
+        await em.refresh(mapping);
+        return { mapping, created: previous === null, previous };
+      });
+    },
+
+    /**
+     * Removes a client's link to a group. An automatic link (owner or member) whose reason still
+     * holds would come back with the next sync, so it is refused with an explanation.
+     */
+    unmapGroupFromClient(groupId: string, clienteId: number, opts: { em?: EntityManager } = {}): Promise<RelationshipType> {
+      return tx(opts.em, async (em) => {
+        await lockGroups(em, [groupId]);
+        const client = await clientOf(em, clienteId);
+        const mapping = await em.findOne(WhatsappGroupClienteMapping, { cliente: clienteId, group: groupId });
+        if (!mapping) throw new NotFoundError(t('groups.not_mapped', { phone: client.phoneNumber }), 'NOT_MAPPED');
+        if (client.userType === 'client' && (mapping.relationshipType === 'owner' || mapping.relationshipType === 'member')) {
+          const [still] = await rawAll<{ n: unknown }>(
+            em,
+            `select count(*) as n from whatsapp_groups g where g.group_id = ? and (g.owner_phone_number = ? or exists (
+               select 1 from whatsapp_group_members m where m.group_id = g.group_id and m.member_status = 'active' and (m.member_phone_number = ? or (m.member_lid is not null and m.member_lid = ?))))`,
+            [groupId, client.phoneNumber, client.phoneNumber, client.lid ?? ''],
+          );
+          if (num(still?.n)) throw new ConflictError(t('groups.unmap_automatic', { phone: client.phoneNumber }), 'AUTOMATIC_MAPPING');
+        }
+        const type = mapping.relationshipType;
+        em.remove(mapping);
+        await em.flush();
+        await ensurePrimary(em, [clienteId], now());
+        await refreshParents(em, [groupId]);
+        return type;
+      });
+    },
+
+    /** PRD `getClientGroups(clienteId)`: every group of a client, with relationship and activity. */
+    getClientGroups(clienteId: number, opts: { em?: EntityManager } = {}): Promise<ClientGroup[]> {
+      return read(opts.em, async (em) => {
+        const user = await clientOf(em, clienteId);
+        const rows = await rawAll<Record<string, unknown>>(
+          em,
+          `select g.group_id, g.group_name, g.is_active, x.relationship_type, x.purpose, x.is_primary, x.message_count, x.last_message_date,
+                  (select m.member_status from whatsapp_group_members m where m.group_id = g.group_id and (m.member_phone_number = ? or (m.member_lid is not null and m.member_lid = ?)) limit 1) as member_status
+             from whatsapp_group_cliente_mapping x join whatsapp_groups g on g.group_id = x.group_id
+            where x.cliente_id = ?
+            order by case x.relationship_type when 'owner' then 0 when 'member' then 1 when 'target_audience' then 2 else 3 end, x.is_primary desc, g.group_name`,
+          [user.phoneNumber, user.lid ?? '', clienteId],
+        );
+        return rows.map((r) => ({
+          groupId: r.group_id as string, name: r.group_name as string, isActive: Boolean(num(r.is_active)),
+          relationship: r.relationship_type as RelationshipType, purpose: (r.purpose as string | null) ?? null, isPrimary: Boolean(num(r.is_primary)),
+          messageCount: num(r.message_count), lastMessageAt: toDate(r.last_message_date), memberStatus: (r.member_status as string | null) ?? null,
+        }));
+      });
+    },
+
+    async listGroups(em: EntityManager, opts: { all: boolean; limit: number }): Promise<{ items: GroupListItem[]; total: number }> {
+      const where = opts.all ? '' : 'where g.is_active = ?';
+      const params = opts.all ? [] : [true];
+      const [count] = await rawAll<{ n: unknown }>(em, `select count(*) as n from whatsapp_groups g ${where}`, params);
+      const rows = await rawAll<Record<string, unknown>>(
+        em,
+        `select g.group_id, g.group_name, g.is_active, g.total_members,
+                (select max(l.message_timestamp) from whatsapp_group_messages_log l where l.group_id = g.group_id) as last_at,
+                (select count(*) from whatsapp_group_messages_log l where l.group_id = g.group_id and l.message_timestamp >= ?) as recent,
+                (select count(*) from whatsapp_group_cliente_mapping x where x.group_id = g.group_id) as clients
+           from whatsapp_groups g ${where}
+          order by g.is_active desc, g.group_name limit ${opts.limit}`,
+        [new Date(now().getTime() - RECENT_DAYS * DAY), ...params],
+      );
+      return {
+        total: num(count?.n),
+        items: rows.map((r) => ({
+          groupId: r.group_id as string, name: r.group_name as string, isActive: Boolean(num(r.is_active)), totalMembers: r.total_members == null ? null : num(r.total_members),
+          lastMessageAt: toDate(r.last_at), recentMessages: num(r.recent), clients: num(r.clients),
+        })),
+      };
+    },
+
+    async groupDetails(em: EntityManager, ref: GroupRef): Promise<GroupDetails & { moreMembers: number }> {
+      const [g] = await rawAll<Record<string, unknown>>(
+        em,
+        `select g.group_description, g.owner_phone_number, g.total_members, g.last_sync, u."phoneNumber" as parent_phone, u.nombre as parent_name
+           from whatsapp_groups g left join usuarios u on u.id = g.parent_cliente_id where g.group_id = ?`,
+        [ref.groupId],
+      );
+      const members = await rawAll<Record<string, unknown>>(
+        em,
+        `select member_phone_number, member_name, is_admin, is_superadmin, joined_date from whatsapp_group_members
+          where group_id = ? and member_status = 'active' order by is_superadmin desc, is_admin desc, joined_date, member_phone_number limit ${MEMBER_LIST_MAX}`,
+        [ref.groupId],
+      );
+      const [counts] = await rawAll<Record<string, unknown>>(
+        em,
+        `select (select count(*) from whatsapp_group_members where group_id = ? and member_status = 'active') as active,
+                (select count(*) from whatsapp_group_messages_log where group_id = ?) as total,
+                (select count(*) from whatsapp_group_messages_log where group_id = ? and message_timestamp >= ?) as recent,
+                (select max(message_timestamp) from whatsapp_group_messages_log where group_id = ?) as last_at`,
+        [ref.groupId, ref.groupId, ref.groupId, new Date(now().getTime() - RECENT_DAYS * DAY), ref.groupId],
+      );
+      const clients = await rawAll<Record<string, unknown>>(
+        em,
+        `select u."phoneNumber" as phone, u.nombre, x.relationship_type, x.is_primary from whatsapp_group_cliente_mapping x join usuarios u on u.id = x.cliente_id
+          where x.group_id = ? order by case x.relationship_type when 'owner' then 0 when 'member' then 1 when 'target_audience' then 2 else 3 end, u."phoneNumber" limit 20`,
+        [ref.groupId],
+      );
+      return {
+        ...ref,
+        description: (g?.group_description as string | null) ?? null,
+        ownerPhone: (g?.owner_phone_number as string | null) ?? null,
+        parentClient: g?.parent_phone ? { phone: g.parent_phone as string, name: (g.parent_name as string | null) ?? null } : null,
+        totalMembers: g?.total_members == null ? null : num(g.total_members),
+        lastSync: toDate(g?.last_sync),
+        members: members.map((m) => ({
+          phone: m.member_phone_number as string, name: (m.member_name as string | null) ?? null,
+          role: num(m.is_superadmin) ? 'superadmin' : num(m.is_admin) ? 'admin' : 'member', joinedAt: toDate(m.joined_date),
+        })),
+        moreMembers: Math.max(0, num(counts?.active) - members.length),
+        messages: { total: num(counts?.total), recent: num(counts?.recent), last: toDate(counts?.last_at) },
+        clients: clients.map((c) => ({ phone: c.phone as string, name: (c.nombre as string | null) ?? null, relationship: c.relationship_type as RelationshipType, isPrimary: Boolean(num(c.is_primary)) })),
+      };
+    },
+
+    /** Membership history, oldest first: the latest `limit` entries since `since`. */
+    async memberHistory(em: EntityManager, groupId: string, opts: { since?: Date; limit: number }): Promise<{ entries: HistoryEntry[]; total: number }> {
+      const where = `e.group_id = ?${opts.since ? ' and e.event_timestamp >= ?' : ''}`;
+      const params = opts.since ? [groupId, opts.since] : [groupId];
+      const [count] = await rawAll<{ n: unknown }>(em, `select count(*) as n from whatsapp_group_member_events e where ${where}`, params);
+      const rows = await rawAll<Record<string, unknown>>(
+        em,
+        `select * from (select e.event_id, e.event_timestamp, e.action, e.member_phone_number, m.member_name, e.actor_phone_number, e.source
+            from whatsapp_group_member_events e join whatsapp_group_members m on m.membership_id = e.membership_id
+           where ${where} order by e.event_timestamp desc, e.event_id desc limit ${opts.limit}) x
+         order by x.event_timestamp, x.event_id`,
+        params,
+      );
+      return {
+        total: num(count?.n),
+        entries: rows.map((r) => ({
+          at: toDate(r.event_timestamp)!, action: r.action as MemberAction, phone: r.member_phone_number as string,
+          name: (r.member_name as string | null) ?? null, actor: (r.actor_phone_number as string | null) ?? null, source: r.source as 'event' | 'sync',
+        })),
+      };
+    },
+
+    participation(em: EntityManager, group: GroupRef, from: Date, to: Date): Promise<GroupParticipation> {
+      if (to.getTime() <= from.getTime()) throw new ValidationError(t('groups.report_range'));
+      return buildParticipation(em, group, from, to, deps.config.TZ);
+    },
+
+    /** Counts group messages the live counters missed (after a crash); also runs after every full sync. */
+    catchUpCounters: () => countUncounted(deps.orm, now),
+    /** Waits for pending counter updates (tests, shutdown). */
+    idle: () => counters.idle(),
+  };
+  return service;
+}
+
+export type GroupsService = ReturnType<typeof createGroupsService>;
