@@ -42,7 +42,7 @@ export async function ensurePrimary(em: EntityManager, clientIds: number[], now:
       `update whatsapp_group_cliente_mapping set is_primary = ?, updated_at = ? where mapping_id in (
          select (select m2.mapping_id from whatsapp_group_cliente_mapping m2
                  where m2.cliente_id = m.cliente_id and m2.relationship_type = m.relationship_type
-                 order by m2.created_at, m2.mapping_id limit 1)
+                 order by m2.created_at, m2.group_id limit 1)
          from whatsapp_group_cliente_mapping m
          where m.cliente_id in (${marks(ids.length)})
          group by m.cliente_id, m.relationship_type
