@@ -253,8 +253,9 @@ export function createGroupsService(deps: GroupsDeps) {
       );
       const members = await rawAll<Record<string, unknown>>(
         em,
-        `select member_phone_number, member_name, is_admin, is_superadmin, joined_date from whatsapp_group_members
-          where group_id = ? and member_status = 'active' order by is_superadmin desc, is_admin desc, joined_date, member_phone_number limit ${MEMBER_LIST_MAX}`,
+        `select m.member_phone_number, coalesce(m.member_name, u.nombre) as member_name, m.is_admin, m.is_superadmin, m.joined_date
+           from whatsapp_group_members m left join usuarios u on u."phoneNumber" = m.member_phone_number
+          where m.group_id = ? and m.member_status = 'active' order by m.is_superadmin desc, m.is_admin desc, m.joined_date, m.member_phone_number limit ${MEMBER_LIST_MAX}`,
         [ref.groupId],
       );
       const [counts] = await rawAll<Record<string, unknown>>(
@@ -295,8 +296,9 @@ export function createGroupsService(deps: GroupsDeps) {
       const [count] = await rawAll<{ n: unknown }>(em, `select count(*) as n from whatsapp_group_member_events e where ${where}`, params);
       const rows = await rawAll<Record<string, unknown>>(
         em,
-        `select * from (select e.event_id, e.event_timestamp, e.action, e.member_phone_number, m.member_name, e.actor_phone_number, e.source
+        `select * from (select e.event_id, e.event_timestamp, e.action, e.member_phone_number, coalesce(m.member_name, u.nombre) as member_name, e.actor_phone_number, e.source
             from whatsapp_group_member_events e join whatsapp_group_members m on m.membership_id = e.membership_id
+            left join usuarios u on u."phoneNumber" = e.member_phone_number
            where ${where} order by e.event_timestamp desc, e.event_id desc limit ${opts.limit}) x
          order by x.event_timestamp, x.event_id`,
         params,

@@ -103,8 +103,8 @@ export async function buildParticipation(em: EntityManager, group: GroupRef, fro
        from whatsapp_group_messages_log where ${inPeriod} and is_bot_message = ?
        group by sender_phone_number
      ), present as (
-       select m.member_phone_number as phone, m.member_name as name, m.is_admin, m.is_superadmin, m.member_status
-       from whatsapp_group_members m
+       select m.member_phone_number as phone, coalesce(m.member_name, u.nombre) as name, m.is_admin, m.is_superadmin, m.member_status
+       from whatsapp_group_members m left join usuarios u on u."phoneNumber" = m.member_phone_number
        where m.group_id = ?
          and ((coalesce(m.joined_date, m.created_at) < ? and (m.left_date is null or m.left_date >= ?) and (m.member_status = 'active' or m.left_date is not null))
               or exists (select 1 from whatsapp_group_member_events e where e.membership_id = m.membership_id and e.event_timestamp >= ? and e.event_timestamp < ?))
@@ -152,8 +152,9 @@ export async function buildParticipation(em: EntityManager, group: GroupRef, fro
 
   const moveRows = await rawAll<Record<string, unknown>>(
     em,
-    `select e.event_timestamp, e.action, e.member_phone_number, m.member_name, e.actor_phone_number, e.source
+    `select e.event_timestamp, e.action, e.member_phone_number, coalesce(m.member_name, u.nombre) as member_name, e.actor_phone_number, e.source
        from whatsapp_group_member_events e join whatsapp_group_members m on m.membership_id = e.membership_id
+       left join usuarios u on u."phoneNumber" = e.member_phone_number
       where e.group_id = ? and e.event_timestamp >= ? and e.event_timestamp < ?
       order by e.event_timestamp, e.event_id limit ${MAX_MOVEMENTS}`,
     period,
