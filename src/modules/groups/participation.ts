@@ -68,22 +68,22 @@ export function offsetSegments(from: Date, to: Date, timeZone: string | undefine
   };
   const step = 6 * 3_600_000;
   const segments: Array<{ until: number; offset: number }> = [];
-  let start = from.getTime();
+  const start = from.getTime();
   let current = offsetAt(start);
   for (let t = start + step; t < to.getTime() + step; t += step) {
     const probe = Math.min(t, to.getTime());
     if (offsetAt(probe) === current) continue;
-    // Binary search for the first millisecond with the new offset (to the second is enough).
-    let lo = probe - step;
-    let hi = probe;
-    while (hi - lo > 1000) {
+    // Binary search, in whole seconds, for the first second with the new offset.
+    let lo = Math.floor((probe - step) / 1000);
+    let hi = Math.ceil(probe / 1000);
+    while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
-      if (offsetAt(mid) === current) lo = mid;
+      if (offsetAt(mid * 1000) === current) lo = mid;
       else hi = mid;
     }
+    hi *= 1000;
     segments.push({ until: hi, offset: current });
     current = offsetAt(hi);
-    start = hi;
   }
   segments.push({ until: Number.MAX_SAFE_INTEGER, offset: current });
   return segments;

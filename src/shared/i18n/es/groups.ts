@@ -83,7 +83,7 @@ export const groups: Record<string, string> = {
   'groups.report.title': '📊 *Participación en «{name}»*',
   'groups.report.period': 'Del {from} al {to}',
   'groups.report.totals': '{messages} mensajes de miembros · {members} miembros en el periodo: {active} activos, {silent} en silencio',
-  'groups.report.bot': '(y {n} mensajes enviados por nosotros)',
+  'groups.report.bot': 'Mensajes enviados por nosotros: {n}',
   'groups.report.moves': 'Entradas: {joins} · salidas: {leaves} · expulsiones: {removals}',
   'groups.report.top_title': '*Quién más escribe*:',
   'groups.report.top_line': '{rank}. {who}: {n}',
