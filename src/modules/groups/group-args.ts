@@ -44,7 +44,8 @@ export function splitGroupAndDates(text: string | undefined, maxDates: number): 
   const dates: string[] = [];
   while (words.length > 1 && dates.length < maxDates && looksLikeSince(words.at(-1)!)) dates.unshift(words.pop()!);
   if (words.length > 1 && looksLikeSince(words.at(-1)!)) {
-    throw new ValidationError(t('groups.too_many_dates', { max: maxDates }));
+    // maxDates 0: every date was already given as an option (desde=, hasta=).
+    throw new ValidationError(maxDates === 0 ? t('groups.date_twice', { value: words.at(-1)!.slice(0, 30) }) : t('groups.too_many_dates', { max: maxDates }));
   }
   return { group: words.join(' '), dates };
 }

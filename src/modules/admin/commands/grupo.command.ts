@@ -87,7 +87,7 @@ export const grupoCommand = defineCommand({
       description: 'Vincula un grupo a un cliente: propietario, miembro, audiencia o soporte, con un propósito opcional',
       permission: 'groups.manage',
       params: ['grupo', 'telefono', 'relacion', '...proposito'],
-      args: z.object({ grupo: zGroup, telefono: zPhone, relacion: zRelation, proposito: z.string().trim().max(255).optional(), principal: zYesNo.optional() }).strict(),
+      args: z.object({ grupo: zGroup, telefono: zPhone, relacion: zRelation, proposito: z.string().trim().max(255, { error: () => t('groups.purpose_too_long') }).optional(), principal: zYesNo.optional() }).strict(),
       usage: '/grupo asignar <grupo> <telefono> <relacion> [proposito] [principal=sí]',
       examples: ['/grupo asignar "Clientes VIP" +34600000001 audiencia Promociones de temporada', '/grupo asignar Soporte +34600000001 soporte principal=sí'],
       async run({ em, args, services, auditNotes }) {

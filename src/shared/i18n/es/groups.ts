@@ -9,6 +9,8 @@ export const groups: Record<string, string> = {
   'groups.bad_relation': '«{value}» no es una relación válida; usa propietario, miembro, audiencia o soporte.',
   'groups.bad_yes_no': '«{value}» no es válido; usa sí o no (por ejemplo principal=sí).',
   'groups.too_many_dates': 'Sobran fechas: indica como mucho {max} después del grupo.',
+  'groups.date_twice': 'La fecha ya va en la opción (desde= o hasta=); sobra «{value}».',
+  'groups.purpose_too_long': 'puede tener como mucho 255 caracteres',
   'groups.future': 'La fecha «{value}» está en el futuro. Usa una fecha pasada o un periodo como 7d.',
   'groups.report_range': 'El final del periodo debe ser posterior a su inicio (por ejemplo 2026-11-01 2026-11-30).',
 
