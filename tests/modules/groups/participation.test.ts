@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { texts, type TestHarness } from '../../helpers/replay.ts';
 import { withEm } from '../../../src/db/orm.ts';
+import { pgAvailable } from '../../helpers/db.ts';
+import type { DbKind } from '../../../src/config.ts';
 import { offsetSegments } from '../../../src/modules/groups/participation.ts';
 import { CLIENTS, G1, STAFF, command, feedMessages, groupsHarness, jid } from './fixture.ts';
 
@@ -51,14 +53,16 @@ function parseCsv(src: string): string[][] {
   return out;
 }
 
-describe('participation report (hand-computed fixture, replay → SQLite)', () => {
+const kinds: DbKind[] = (await pgAvailable()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+describe.each(kinds)('participation report (hand-computed fixture, replay → %s)', (kind) => {
   let h: TestHarness;
   const participants = async (iso: string, action: string, who: string, author: string) => {
     h.clock.observe(new Date(iso));
     await h.feed({ type: 'group-participants.update', data: { id: G1, author: jid(author), participants: [jid(who)], action } });
   };
   beforeAll(async () => {
-    h = await groupsHarness();
+    h = await groupsHarness(kind);
     h.socket.setGroups([
       { id: G1, subject: 'Club de Lectura', owner: jid(CLIENTS.ana), participants: [{ id: jid(CLIENTS.ana), admin: 'superadmin' }, { id: jid(CLIENTS.beto), admin: 'admin' }, { id: jid(CLIENTS.carla) }, { id: jid(DANI) }, { id: jid(EVA) }] },
     ] as never);
