@@ -13,7 +13,8 @@ import { inChunks, marks, num, rawAll, rawRun } from './sql.ts';
  * with a thousand members each stays within seconds (bench/groups); the unit of work would
  * spend most of that time tracking entities that do not change. Same rules as the event path
  * (groups.service.ts): new or returning members are joins, members missing from the list have
- * left, admin changes are promotions/demotions — all recorded with `source = sync`.
+ * left, admin changes are promotions/demotions — all recorded with `source = sync` (except the
+ * group's first list, a snapshot).
  */
 
 interface MemberRow {
@@ -43,6 +44,9 @@ export async function syncParticipants(em: EntityManager, groupId: string, parti
     'select membership_id, member_phone_number, member_lid, member_jid, member_name, member_status, is_admin, is_superadmin from whatsapp_group_members where group_id = ?',
     [groupId],
   );
+  // The first list we ever see for a group is a snapshot, not a history of joins: those rows
+  // start at `joined_date` = first seen, and history rows only record changes from then on.
+  const firstSnapshot = rows.length === 0;
   const byKey = new Map(rows.map((m) => [m.member_phone_number, m]));
   const byLid = new Map(rows.filter((m) => m.member_lid).map((m) => [m.member_lid!, m]));
   const present = new Set<MemberRow>();
@@ -64,7 +68,7 @@ export async function syncParticipants(em: EntityManager, groupId: string, parti
         membershipId: m.membership_id, group: groupId, memberPhoneNumber: m.member_phone_number, memberName: m.member_name, memberJid: p.jid.slice(0, 255), memberLid: p.lid ?? null,
         joinedDate: now, leftDate: null, isAdmin, isSuperadmin: isSuper, memberStatus: 'active', createdAt: now, updatedAt: now,
       });
-      events.push({ m, action: 'join' });
+      if (!firstSnapshot) events.push({ m, action: 'join' });
       present.add(m);
       continue;
     }
