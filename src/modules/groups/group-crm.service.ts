@@ -12,6 +12,7 @@ import { ensurePrimary, refreshParents, type RelationshipType } from './mapping.
 import { findGroup, type GroupRef } from './group-lookup.ts';
 import { buildParticipation, type GroupParticipation } from './participation.ts';
 import { isPostgres, lockGroups, num, rawAll, rawRun, toDate } from './sql.ts';
+import { withoutNul } from '../messaging/storable.ts';
 import type { MemberAction } from './whatsapp-group-member-event.entity.ts';
 import type { DomainEvent } from '../../transport/events.ts';
 
@@ -136,6 +137,7 @@ export function createGroupsService(deps: GroupsDeps) {
      */
     mapGroupToClient(groupId: string, clienteId: number, opts: MapOptions = {}): Promise<{ mapping: IWhatsappGroupClienteMapping; created: boolean; previous: RelationshipType | null }> {
       const type = opts.relationshipType ?? 'member';
+      const purpose = typeof opts.purpose === 'string' ? withoutNul(opts.purpose) : opts.purpose;
       return tx(opts.em, async (em) => {
         await lockGroups(em, [groupId]);
         if (isPostgres(em)) await rawAll(em, 'select id from usuarios where id = ? for update', [clienteId]);
@@ -152,13 +154,13 @@ export function createGroupsService(deps: GroupsDeps) {
             [groupId, true],
           );
           mapping = em.create(WhatsappGroupClienteMapping, {
-            cliente: clienteId, group: groupId, relationshipType: type, purpose: opts.purpose ?? null,
+            cliente: clienteId, group: groupId, relationshipType: type, purpose: purpose ?? null,
             messageCount: num(totals?.n), lastMessageDate: toDate(totals?.last), isPrimary: false, createdAt: at, updatedAt: at,
           } as never) as IWhatsappGroupClienteMapping;
         } else {
           if (previous !== type) mapping.isPrimary = false;
           mapping.relationshipType = type;
-          if (opts.purpose !== undefined) mapping.purpose = opts.purpose;
+          if (purpose !== undefined) mapping.purpose = purpose;
         }
         await em.flush();
         if (opts.primary) {

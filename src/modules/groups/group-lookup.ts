@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { isPostgres, rawAll } from './sql.ts';
+import { withoutNul } from '../messaging/storable.ts';
 
 /**
  * How staff name a group in commands: its JID (`120363…@g.us`), its id (the JID without
@@ -25,7 +26,8 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
 export async function findGroup(em: EntityManager, query: string): Promise<GroupRef> {
-  const q = query.trim();
+  // A NUL would cut the statement on SQLite (values are inlined) and is refused by PostgreSQL.
+  const q = withoutNul(query).trim();
   if (!q) throw new ValidationError(t('admin.args.missing', { name: 'grupo' }));
   const asRef = (r: { group_id: string; group_name: string; is_active: unknown }): GroupRef => ({ groupId: r.group_id, name: r.group_name, isActive: Boolean(r.is_active) });
   // A JID, or an id (digits, optionally the old `<creator>-<time>` form).

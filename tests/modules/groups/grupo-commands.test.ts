@@ -85,6 +85,8 @@ describe('/grupo and /reporte grupo: output, permissions and every bad input', (
       ['/grupo ver Nada', 'No encuentro ningún grupo «Nada». Usa /grupo lista para ver los grupos y sus ids.'],
       ['/grupo ver 999@g.us', 'No encuentro ningún grupo «999@g.us». Usa /grupo lista para ver los grupos y sus ids.'],
       ['/grupo ver Cl', '«Cl» coincide con varios grupos:\n• Clientes VIP — id 120363000000000001\n• Club de Lectura — id 120363000000000002\n• Clientes Norte — id 120363000000000003\nEscribe más letras del nombre (entre comillas si tiene espacios) o usa el id.'],
+      ['/grupo ver \u0000', /^Falta el argumento «grupo»\./],
+      ['/grupo ver Club\u0000', /^\*Club de Lectura\*/],
       ['/grupo ver 100%', 'No encuentro ningún grupo «100%». Usa /grupo lista para ver los grupos y sus ids.'],
       // lista
       ['/grupo lista algunos', /^«filtro» no es válido: «algunos» no es un filtro válido; usa activos o todos\./],
