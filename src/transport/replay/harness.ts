@@ -141,6 +141,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
       socket.end();
       kit.provider.shutdown();
       await services.ingest.close();
+      await services.groups.idle();
       services.setTransport(null);
       services.groupSync = null;
       if (app) await app.close();
