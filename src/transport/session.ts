@@ -167,7 +167,7 @@ export function createSession(deps: SessionDeps) {
    */
   async function fetchGroups(): Promise<{ groups: number }> {
     const sock = deps.socket();
-    if (!sock) throw new TransportUnavailableError();
+    if (!sock || state.get().status !== 'open') throw new TransportUnavailableError();
     const all = await sock.groupFetchAllParticipating();
     const result = await ingest([adapter.groupsUpsert(Object.values(all), true)]);
     if (result?.failed) throw new Error('group sync not written yet (retrying in the background)');
@@ -178,7 +178,7 @@ export function createSession(deps: SessionDeps) {
   /** The same, for the connect and cron triggers: failures are logged, never thrown. */
   async function syncGroups(): Promise<void> {
     try {
-      if (deps.socket()) await fetchGroups();
+      if (deps.socket() && state.get().status === 'open') await fetchGroups();
     } catch (err) {
       log.warn({ err }, 'group sync failed');
     }

@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { withEm, type Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError, isAppError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { WhatsappGroupClienteMapping, type IWhatsappGroupClienteMapping } from './whatsapp-group-cliente-mapping.entity.ts';
 import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
@@ -94,6 +94,7 @@ const MEMBER_LIST_MAX = 40;
 
 export function createGroupsService(deps: GroupsDeps) {
   const now = () => deps.clock.now();
+  const log = deps.logger.child({ module: 'groups' });
   const counters = createCounterSubscriber({ orm: deps.orm, logger: deps.logger, now });
   deps.ingest.subscribe(counters.onEvent);
   const tx = <T>(em: EntityManager | undefined, fn: (em: EntityManager) => Promise<T>): Promise<T> =>
@@ -116,7 +117,14 @@ export function createGroupsService(deps: GroupsDeps) {
     async syncWhatsAppGroups(): Promise<{ groups: number; active: number; members: number; mappings: number }> {
       const sync = deps.groupSync();
       if (!sync) throw new ConflictError(t('groups.sync_unavailable'), 'WHATSAPP_NOT_CONNECTED');
-      const { groups } = await sync();
+      let groups: number;
+      try {
+        ({ groups } = await sync());
+      } catch (err) {
+        if (isAppError(err) && err.code === 'TRANSPORT_UNAVAILABLE') throw new ConflictError(t('groups.sync_unavailable'), 'WHATSAPP_NOT_CONNECTED');
+        log.warn({ err }, 'group sync on demand failed');
+        throw new AppError('GROUP_SYNC_FAILED', t('groups.sync_failed'), 503);
+      }
       await counters.idle();
       const [row] = await withEm(deps.orm, (em) =>
         rawAll<Record<string, unknown>>(

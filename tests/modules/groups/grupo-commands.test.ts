@@ -63,8 +63,18 @@ describe('/grupo and /reporte grupo: output, permissions and every bad input', (
     } finally {
       h.services.groupSync = seam;
     }
+    // WhatsApp does not answer the fetch: a polite failure, nothing half-written.
+    const fetch = h.socket.groupFetchAllParticipating;
+    h.socket.groupFetchAllParticipating = async () => {
+      throw new Error('Timed Out');
+    };
+    try {
+      expect((await command(h, STAFF.manager, '/grupo sincronizar'))[1]).toBe('No he podido completar la lectura de los grupos de WhatsApp ahora mismo. Inténtalo de nuevo en unos minutos.');
+    } finally {
+      h.socket.groupFetchAllParticipating = fetch;
+    }
     const audit = await rows(h, `select outcome, details from audit_log where action = 'command.grupo.sincronizar' and outcome in ('success', 'failure') order by id`);
-    expect(audit.map((a) => a.outcome)).toEqual(['success', 'failure']);
+    expect(audit.map((a) => a.outcome)).toEqual(['success', 'failure', 'failure']);
   });
 
   it('checks permissions: groups.read, groups.manage, reports.view', async () => {

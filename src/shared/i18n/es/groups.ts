@@ -16,6 +16,7 @@ export const groups: Record<string, string> = {
 
   // Sync and mapping
   'groups.sync_unavailable': 'WhatsApp no está conectado ahora mismo, así que no puedo leer los grupos. Inténtalo de nuevo cuando vuelva la conexión.',
+  'groups.sync_failed': 'No he podido completar la lectura de los grupos de WhatsApp ahora mismo. Inténtalo de nuevo en unos minutos.',
   'groups.synced': '🔄 Grupos sincronizados: {groups} leídos de WhatsApp. Activos: {active}, con {members} miembros; vínculos con clientes: {mappings}.',
   'groups.client_not_found': 'No conozco al cliente {id}.',
   'groups.mapped': 'Hecho: «{name}» queda vinculado a +{phone} como {relation}.',
