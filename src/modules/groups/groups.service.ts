@@ -5,6 +5,7 @@ import { WhatsappGroupMemberEvent, type MemberAction } from './whatsapp-group-me
 import { insertIgnore } from '../messaging/bulk-insert.ts';
 import { autoMapGroups } from './mapping.ts';
 import { memberKey, syncParticipants } from './roster-sync.ts';
+import { lockGroups } from './sql.ts';
 import type { GroupInfo, GroupParticipant, GroupParticipantsChanged, GroupUpdated, GroupUpserted } from '../../transport/events.ts';
 
 /**
@@ -108,6 +109,9 @@ export async function upsertGroup(em: EntityManager, info: GroupInfo, now: Date)
 }
 
 export async function applyGroupUpsert(em: EntityManager, e: GroupUpserted): Promise<void> {
+  // PostgreSQL: take the group row locks up front, in id order, as the counters do — never one
+  // by one in the sync's order, which could deadlock with a counter update.
+  await lockGroups(em, e.groups.map((g) => g.jid));
   for (const info of e.groups) await upsertGroup(em, info, e.timestamp);
   await autoMapGroups(em, e.groups.map((g) => g.jid), e.timestamp);
   if (e.fullSync) {
