@@ -49,6 +49,8 @@ export async function bootCore(config: Config, logger: Logger, clock: Clock = sy
   let closed = false;
   // Registered first, so it runs last before the ORM closes: whatever the transports and the
   // webhook worker handed to ingest (writes, retries, media downloads) is finished.
+  // Closers run newest first: the group counters finish after ingest's last writes.
+  closers.push(() => services.groups.idle());
   closers.push(() => services.ingest.close());
   const app: App = {
     config,

@@ -33,6 +33,7 @@ import { createReportsService, type ReportsService } from './modules/reports/rep
 import { createReportSchedules, type ReportSchedules } from './modules/reports/schedules.service.ts';
 import { reportJobs } from './modules/reports/reports.jobs.ts';
 import { pricingReceiptHandler } from './modules/reports/pricing.ts';
+import { createGroupsService, type GroupSyncFn, type GroupsService } from './modules/groups/group-crm.service.ts';
 
 // Shared types live with their owners; re-exported here for convenience.
 export type { ServiceDeps } from './shared/service-deps.ts';
@@ -93,6 +94,14 @@ export interface Services {
   /** Channel statistics and reports (json/csv/html/pdf with charts); scheduled reports in chat. */
   reports: ReportsService;
   reportSchedules: ReportSchedules;
+  /** WhatsApp groups: client mapping, membership history, participation reports (groups). */
+  groups: GroupsService;
+  /**
+   * The transport's group sync (fetch every group now, write it through ingest), set by the
+   * Baileys transport — live and replay — while it runs, null otherwise. The domain reaches
+   * the socket only through this seam (`/grupo sincronizar` → `groups.syncWhatsAppGroups()`).
+   */
+  groupSync: GroupSyncFn | null;
 }
 
 /** What the templates module takes from the others (tests rebuild it with a fast Graph client). */
@@ -148,8 +157,11 @@ export function createServices(deps: ServiceDeps): Services {
       for (const r of replies) await outbound.send(phone, r, { origin: 'bot' });
     },
   });
+  const groups = createGroupsService({ ...deps, ingest, groupSync: () => services.groupSync });
   const base = {
-    deps, metrics, audit, files, media, receipts, ingest, transports, outbound, replies, customers, secrets, rbac, auth, meta, campaigns, templates, segments, privacy, reports, reportSchedules,
+    deps, metrics, audit, files, media, receipts, ingest, transports, outbound, replies, customers, secrets, rbac, auth, meta, campaigns, templates, segments, privacy, reports, reportSchedules, groups,
+    // Set by the Baileys transport while it runs (live and replay); read through a function.
+    groupSync: null as GroupSyncFn | null,
     transportState: () => transports.state(),
     jobRegistrations: [] as Array<(s: Scheduler) => void>,
   };

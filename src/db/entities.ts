@@ -20,6 +20,7 @@ import { WhatsappGroup } from '../modules/groups/whatsapp-group.entity.ts';
 import { WhatsappGroupMember } from '../modules/groups/whatsapp-group-member.entity.ts';
 import { WhatsappGroupClienteMapping } from '../modules/groups/whatsapp-group-cliente-mapping.entity.ts';
 import { WhatsappGroupMessageLog } from '../modules/groups/whatsapp-group-message-log.entity.ts';
+import { WhatsappGroupMemberEvent } from '../modules/groups/whatsapp-group-member-event.entity.ts';
 // Campaigns and reports
 import { Campaign } from '../modules/campaigns/campaign.entity.ts';
 import { CampaignMessage } from '../modules/campaigns/campaign-message.entity.ts';
@@ -49,13 +50,13 @@ import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
 import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
 import { ReportRun } from '../modules/reports/report-run.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (41 tables). */
+/** The explicit entity list: every table MarIADono owns (42 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,
   Pedido,
   ClientFileStorage, ClientConversationArchive,
-  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog,
+  WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog, WhatsappGroupMemberEvent,
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,

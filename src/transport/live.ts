@@ -128,6 +128,7 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
       });
     },
   };
+  services.groupSync = session.fetchGroups;
   kit.bot.httpServer(config.BOT_PORT);
   watchdog.start();
   log.info({ botPort: config.BOT_PORT, pairing: config.PAIRING_PHONE ? 'code' : 'qr' }, 'WhatsApp transport starting');
@@ -136,6 +137,7 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     transport,
     async stop() {
       watchdog.stop();
+      services.groupSync = null;
       provider.shutdown();
       await Promise.race([session.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
       await services.ingest.close();

@@ -20,6 +20,7 @@ import type { Reply } from './types.ts';
 import { t } from '../shared/i18n/index.ts';
 import { replyFromStored, type ClaimResult } from '../modules/messaging/replies.ts';
 import { rebuildMessage } from './rebuild-message.ts';
+import { TransportUnavailableError } from './reply.ts';
 
 /**
  * The session: what happens to each socket event, live and in replay alike. Every event goes
@@ -252,14 +253,25 @@ export function createSession(deps: SessionDeps) {
     deps.onConnection?.(u);
   };
 
-  /** Fetches every group this account is in: members missing from it have left. */
-  async function syncGroups(): Promise<void> {
+  /**
+   * Fetches every group this account is in and writes it (members missing from it have left).
+   * Throws when there is no socket, the fetch fails or the write had to be left to the
+   * background retry: what `/grupo sincronizar` reports (services.groupSync).
+   */
+  async function fetchGroups(): Promise<{ groups: number }> {
     const sock = deps.socket();
-    if (!sock) return;
+    if (!sock || state.get().status !== 'open') throw new TransportUnavailableError();
+    const all = await sock.groupFetchAllParticipating();
+    const result = await ingest([adapter.groupsUpsert(Object.values(all), true)]);
+    if (result?.failed) throw new Error('group sync not written yet (retrying in the background)');
+    log.info({ groups: Object.keys(all).length }, 'groups synced');
+    return { groups: Object.keys(all).length };
+  }
+
+  /** The same, for the connect and cron triggers: failures are logged, never thrown. */
+  async function syncGroups(): Promise<void> {
     try {
-      const all = await sock.groupFetchAllParticipating();
-      await ingest([adapter.groupsUpsert(Object.values(all), true)]);
-      log.info({ groups: Object.keys(all).length }, 'groups synced');
+      if (deps.socket() && state.get().status === 'open') await fetchGroups();
     } catch (err) {
       log.warn({ err }, 'group sync failed');
     }
@@ -280,6 +292,7 @@ export function createSession(deps: SessionDeps) {
   return {
     adapter,
     syncGroups,
+    fetchGroups,
     /** Subscribes to a (new) socket's events: recorder first, so it sees events untouched. */
     attach(ev: BaileysEventEmitter): void {
       deps.recorder?.attach(ev);

@@ -2,23 +2,26 @@ import { jidUser, lidJid } from '../../transport/jid.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { WhatsappGroup, type IWhatsappGroup } from './whatsapp-group.entity.ts';
 import { WhatsappGroupMember, type IWhatsappGroupMember } from './whatsapp-group-member.entity.ts';
-import { Usuario } from '../identity/usuario.entity.ts';
+import { WhatsappGroupMemberEvent, type MemberAction } from './whatsapp-group-member-event.entity.ts';
+import { insertIgnore } from '../messaging/bulk-insert.ts';
+import { autoMapGroups } from './mapping.ts';
+import { memberKey, syncParticipants } from './roster-sync.ts';
+import { lockGroups } from './sql.ts';
 import type { GroupInfo, GroupParticipant, GroupParticipantsChanged, GroupUpdated, GroupUpserted } from '../../transport/events.ts';
 
 /**
- * Group sync and membership history. A sync (or `groups.upsert`) carries each group's full
- * participant list: members missing from it are marked `left`. Participant events keep the
- * history: add → active with `joined_date`; remove → `left` when the participant removed
- * themselves (author = participant) or `removed` when someone else did; promote/demote flip the
- * admin flags. Rows are never deleted.
+ * Group sync and membership history, as the ingest pipeline writes them. A sync (or
+ * `groups.upsert`) carries each group's full participant list (roster-sync.ts): members
+ * missing from it are marked `left`. Participant events keep the history: add → active with
+ * `joined_date`; remove → `left` when the participant removed themselves (author =
+ * participant) or `removed` when someone else did; promote/demote flip the admin flags.
+ * Member rows are never deleted and hold the current stint; every change is also a
+ * `whatsapp_group_member_events` row (with its author when WhatsApp names one), so a member who
+ * leaves and comes back keeps one row while both stints stay in the history. Known clients
+ * among owners and members are mapped to the group in the same transaction (mapping.ts).
  */
 
-/** The member key: phone digits, or `lid:<digits>` while WhatsApp only gave us the LID. */
-export function memberKey(p: GroupParticipant): string {
-  if (p.phone) return p.phone;
-  if (p.lid) return `lid:${p.lid}`.slice(0, 20);
-  return jidUser(p.jid).slice(0, 20);
-}
+export { memberKey };
 
 interface Roster {
   group: IWhatsappGroup;
@@ -26,11 +29,14 @@ interface Roster {
   byLid: Map<string, IWhatsappGroupMember>;
 }
 
+/** The group row (created as a placeholder when unknown), without its owner relation: see setOwner. */
+async function loadGroup(em: EntityManager, jid: string, now: Date): Promise<IWhatsappGroup> {
+  const group = await em.findOne(WhatsappGroup, { groupId: jid }, { exclude: ['owner'] as never });
+  return group ?? em.create(WhatsappGroup, { groupId: jid, groupJid: jid, groupName: jid.split('@')[0]!, syncStatus: 'pending', isActive: true, createdAt: now, updatedAt: now } as never);
+}
+
 async function loadRoster(em: EntityManager, jid: string, now: Date): Promise<Roster> {
-  let group = await em.findOne(WhatsappGroup, { groupId: jid });
-  if (!group) {
-    group = em.create(WhatsappGroup, { groupId: jid, groupJid: jid, groupName: jidUser(jid), syncStatus: 'pending', isActive: true, createdAt: now, updatedAt: now } as never);
-  }
+  const group = await loadGroup(em, jid, now);
   const members = await em.find(WhatsappGroupMember, { group: jid });
   const byKey = new Map(members.map((m) => [m.memberPhoneNumber, m]));
   const byLid = new Map(members.filter((m) => m.memberLid).map((m) => [m.memberLid!, m]));
@@ -67,53 +73,48 @@ function activate(em: EntityManager, r: Roster, p: GroupParticipant, at: Date): 
   return m;
 }
 
-function setAdmin(m: IWhatsappGroupMember, admin: GroupParticipant['admin']): void {
-  m.isAdmin = admin === 'admin' || admin === 'superadmin';
-  m.isSuperadmin = admin === 'superadmin';
-}
-
 const activeCount = (r: Roster) => [...r.byKey.values()].filter((m) => m.memberStatus === 'active').length;
 
-async function ownerRef(em: EntityManager, phone: string | null | undefined) {
-  // owner_phone_number references usuarios.phoneNumber: only people we know can be linked.
-  if (!phone) return null;
-  return em.findOne(Usuario, { phoneNumber: phone });
+/**
+ * owner_phone_number references usuarios.phoneNumber: only people we know can be linked. Set in
+ * SQL rather than through the relation: a group loaded with its owner holds a reference keyed by
+ * the phone (a non-PK target key), which the unit of work would try to insert again as a new
+ * usuario on the next flush — so groups are always loaded without it.
+ */
+async function setOwner(em: EntityManager, groupId: string, phone: string): Promise<void> {
+  await em.getConnection().execute(
+    'update whatsapp_groups set owner_phone_number = (select u."phoneNumber" from usuarios u where u."phoneNumber" = ?) where group_id = ?',
+    [phone, groupId],
+    'run',
+    em.getTransactionContext(),
+  );
 }
 
 export async function upsertGroup(em: EntityManager, info: GroupInfo, now: Date): Promise<IWhatsappGroup> {
-  const r = await loadRoster(em, info.jid, now);
-  const g = r.group;
+  const g = await loadGroup(em, info.jid, now);
   if (info.subject) g.groupName = info.subject.slice(0, 255);
   if (info.subjectTime) g.groupSubjectTimestamp = info.subjectTime;
   if (info.description !== undefined) g.groupDescription = info.description;
   if (info.creation) g.groupCreationDate = info.creation;
-  if (info.ownerPhone) g.owner = (await ownerRef(em, info.ownerPhone)) as never;
   g.isActive = true;
   g.syncStatus = 'synced';
   g.lastSync = now;
-  if (info.participants) {
-    const present = new Set<IWhatsappGroupMember>();
-    for (const p of info.participants) {
-      const m = activate(em, r, p, now);
-      setAdmin(m, p.admin);
-      present.add(m);
-    }
-    for (const m of r.byKey.values()) {
-      if (m.memberStatus === 'active' && !present.has(m)) {
-        m.memberStatus = 'left';
-        m.leftDate = now;
-      }
-    }
-    g.totalMembers = activeCount(r);
-  } else if (info.size != null) {
-    g.totalMembers = info.size;
-  }
+  if (!info.participants && info.size != null) g.totalMembers = info.size;
   await em.flush();
+  if (info.participants) {
+    g.totalMembers = await syncParticipants(em, info.jid, info.participants, now);
+    await em.flush();
+  }
+  if (info.ownerPhone) await setOwner(em, g.groupId, info.ownerPhone);
   return g;
 }
 
 export async function applyGroupUpsert(em: EntityManager, e: GroupUpserted): Promise<void> {
+  // PostgreSQL: take the group row locks up front, in id order, as the counters do — never one
+  // by one in the sync's order, which could deadlock with a counter update.
+  await lockGroups(em, e.groups.map((g) => g.jid));
   for (const info of e.groups) await upsertGroup(em, info, e.timestamp);
+  await autoMapGroups(em, e.groups.map((g) => g.jid), e.timestamp);
   if (e.fullSync) {
     const jids = e.groups.map((g) => g.jid);
     // Groups missing from a full sync are ones this account has left.
@@ -122,12 +123,12 @@ export async function applyGroupUpsert(em: EntityManager, e: GroupUpserted): Pro
 }
 
 export async function applyGroupUpdate(em: EntityManager, e: GroupUpdated): Promise<void> {
-  const r = await loadRoster(em, e.jid, e.timestamp);
+  const group = await loadGroup(em, e.jid, e.timestamp);
   if (e.subject) {
-    r.group.groupName = e.subject.slice(0, 255);
-    r.group.groupSubjectTimestamp = e.timestamp;
+    group.groupName = e.subject.slice(0, 255);
+    group.groupSubjectTimestamp = e.timestamp;
   }
-  if (e.description !== undefined) r.group.groupDescription = e.description ?? null;
+  if (e.description !== undefined) group.groupDescription = e.description ?? null;
   await em.flush();
 }
 
@@ -139,24 +140,40 @@ function isSelf(author: string | null | undefined, p: GroupParticipant): boolean
 
 export async function applyParticipants(em: EntityManager, e: GroupParticipantsChanged): Promise<void> {
   const r = await loadRoster(em, e.jid, e.timestamp);
+  const events: Array<{ m: IWhatsappGroupMember; action: MemberAction }> = [];
   for (const p of e.participants) {
     if (e.action === 'add') {
       const m = activate(em, r, p, e.timestamp);
       m.joinedDate = e.timestamp;
-      setAdmin(m, p.admin ?? null);
+      m.isAdmin = p.admin === 'admin' || p.admin === 'superadmin';
+      m.isSuperadmin = p.admin === 'superadmin';
+      events.push({ m, action: 'join' });
     } else if (e.action === 'remove') {
       const m = findMember(r, p) ?? activate(em, r, p, e.timestamp);
       m.memberStatus = isSelf(e.author, p) ? 'left' : 'removed';
       m.leftDate = e.timestamp;
       m.isAdmin = false;
       m.isSuperadmin = false;
+      events.push({ m, action: m.memberStatus === 'left' ? 'leave' : 'remove' });
     } else if (e.action === 'promote' || e.action === 'demote') {
       const m = findMember(r, p) ?? activate(em, r, p, e.timestamp);
       m.isAdmin = e.action === 'promote';
       if (e.action === 'demote') m.isSuperadmin = false;
+      events.push({ m, action: e.action });
     }
     // 'modify' (a participant's id changed between LID and phone): the next sync records it.
   }
   r.group.totalMembers = activeCount(r);
   await em.flush();
+  // After the flush, so the member rows exist; a redelivered event writes nothing.
+  await insertIgnore(
+    em,
+    WhatsappGroupMemberEvent,
+    events.map(({ m, action }) => ({
+      group: e.jid, membership: m.membershipId, memberPhoneNumber: m.memberPhoneNumber, action,
+      actorPhoneNumber: e.author?.slice(0, 64) ?? null, source: 'event', eventTimestamp: e.timestamp, createdAt: new Date(),
+    })),
+    null,
+  );
+  if (e.action === 'add') await autoMapGroups(em, [e.jid], e.timestamp);
 }

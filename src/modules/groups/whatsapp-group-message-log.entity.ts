@@ -15,8 +15,17 @@ export const WhatsappGroupMessageLog = defineEntity({
     mediaUrl: p.string().length(500).nullable(),
     isBotMessage: p.boolean().default(false),
     messageTimestamp: p.datetime().nullable(),
+    /**
+     * Already added to the client mappings' `message_count` / `last_message_date` (groups
+     * module). Flipped once, in the same transaction as the increment, so a redelivered message
+     * or a second pass never counts twice.
+     */
+    mappingCounted: p.boolean().default(false),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
   },
-  indexes: [{ name: 'idx_group_messages', properties: ['group', 'messageTimestamp'] }],
+  indexes: [
+    { name: 'idx_group_messages', properties: ['group', 'messageTimestamp'] },
+    { name: 'idx_group_messages_uncounted', properties: ['mappingCounted', 'group'] },
+  ],
 });
 export type IWhatsappGroupMessageLog = InferEntity<typeof WhatsappGroupMessageLog>;

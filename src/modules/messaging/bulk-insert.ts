@@ -17,7 +17,8 @@ export async function insertIgnore<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   rows: Array<Record<string, unknown>>,
-  conflictProp: string,
+  /** The unique column that makes a row a duplicate; null: any unique key (`ON CONFLICT DO NOTHING`). */
+  conflictProp: string | null,
 ): Promise<void> {
   if (!rows.length) return;
   const meta = em.getMetadata().get(entity);
@@ -28,9 +29,9 @@ export async function insertIgnore<T extends object>(
     if (!prop?.fieldNames?.length) throw new Error(`insertIgnore: ${meta.className} has no column for "${p}"`);
     return { prop: p, column: prop.fieldNames[0]!, json: prop.type === 'JsonType' || prop.customType?.constructor?.name === 'JsonType' };
   });
-  const conflict = (meta.properties[conflictProp as keyof typeof meta.properties] as { fieldNames: string[] }).fieldNames[0]!;
+  const conflict = conflictProp ? (meta.properties[conflictProp as keyof typeof meta.properties] as { fieldNames: string[] }).fieldNames[0]! : null;
   const head = `insert into ${quote(meta.tableName)} (${columns.map((c) => quote(c.column)).join(', ')}) values `;
-  const tail = ` on conflict (${quote(conflict)}) do nothing`;
+  const tail = conflict ? ` on conflict (${quote(conflict)}) do nothing` : ' on conflict do nothing';
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
 

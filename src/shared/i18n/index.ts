@@ -7,6 +7,7 @@ import { templates } from './es/templates.ts';
 import { files } from './es/files.ts';
 import { channels } from './es/channels.ts';
 import { reports } from './es/reports.ts';
+import { groups } from './es/groups.ts';
 
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
@@ -25,7 +26,7 @@ function mergeParts(...parts: Array<Record<string, string>>): Record<string, str
   return out;
 }
 
-const catalog = mergeParts(common, http, admin, flows, segments, templates, files, channels, reports);
+const catalog = mergeParts(common, http, admin, flows, segments, templates, files, channels, reports, groups);
 
 /** Every key of the catalog (tests check that each key the code uses exists). */
 export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));

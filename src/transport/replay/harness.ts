@@ -113,6 +113,7 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
   kit.provider.hooks = { attach: (ev) => session.attach(ev), send: (to, text, o) => session.sendFromFlow(to, text, o) };
   const removeTransport = services.transports.add(createBaileysTransport({ socket: () => socket, state: state.get, onOwnSend: services.ingest.rememberOwnSend }));
   kit.provider.useSocket(socket);
+  services.groupSync = session.fetchGroups;
 
   let closed = false;
   const feed = async (value: unknown): Promise<SentRecord[]> => {
@@ -156,7 +157,9 @@ export async function createReplayHarness(opts: ReplayHarnessOptions): Promise<R
       socket.end();
       kit.provider.shutdown();
       await services.ingest.close();
+      await services.groups.idle();
       removeTransport();
+      services.groupSync = null;
       if (app) await app.close();
     },
   };

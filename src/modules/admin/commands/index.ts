@@ -12,6 +12,7 @@ import { pedidoCommand } from './pedido.command.ts';
 import { plantillaCommand } from './plantilla.command.ts';
 import { archivoCommand } from './archivo.command.ts';
 import { reporteCommand } from './reporte.command.ts';
+import { grupoCommand } from './grupo.command.ts';
 
 /**
  * Every chat command, in the order /ayuda lists them. Adding a command: write
@@ -28,6 +29,7 @@ export const commandDefs: readonly CommandDef[] = [
   pedidoCommand,
   plantillaCommand,
   archivoCommand,
+  grupoCommand,
   confirmarCommand,
   cancelarCommand,
   reporteCommand,

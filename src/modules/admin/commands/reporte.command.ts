@@ -1,3 +1,4 @@
+import { reporteGrupoSubcommand } from '../../groups/reporte-grupo.subcommand.ts';
 import { z } from 'zod';
 import { text, type Reply } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
@@ -53,6 +54,8 @@ export const reporteCommand = defineCommand({
   aliases: ['reportes', 'informe', 'informes', 'report'],
   description: 'Informes con gráficos (PDF, CSV, JSON, HTML), bajo demanda o programados',
   subcommands: [
+    // The group participation report (issue 14) lives with the groups module.
+    reporteGrupoSubcommand,
     defineSubcommand({
       name: 'mensual',
       aliases: ['monthly'],
