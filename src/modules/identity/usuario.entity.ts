@@ -25,10 +25,15 @@ export const Usuario = defineEntity({
     passwordHash: p.string().length(255).nullable().hidden().lazy(),
     isActive: p.boolean().default(true).index('idx_user_active'),
     accountStatus: p.enum(['active', 'suspended', 'inactive'] as const).default('active'),
-    /** True only while marketing consent is granted (`marketing_consent`); campaigns read this. */
-    marketingOptIn: p.boolean().default(false),
+    /**
+     * True only while marketing consent is granted (`marketing_consent`). New users get false
+     * (onCreate); the column keeps its original database default so upgrading needs no rebuild of
+     * this table on SQLite — every code path that creates users goes through the ORM.
+     */
+    marketingOptIn: p.boolean().default(true).onCreate(() => false),
     /** Marketing consent: NULL (unknown) until the customer, or an import/API call naming a source, says so. */
-    marketingConsent: p.enum(MARKETING_CONSENT).nullable(),
+    // A plain column holding one of MARKETING_CONSENT: SQLite adds it without rebuilding the table.
+    marketingConsent: p.string().length(16).$type<MarketingConsent>().nullable(),
     /** Where the current consent came from: `alta` (chat), `first_message`, `import:<file>`, `api:<who>` … */
     consentSource: p.string().length(100).nullable(),
     optOutAt: p.datetime().nullable(),
