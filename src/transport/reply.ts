@@ -62,3 +62,34 @@ export function describeReply(reply: Reply): { messageType: MessageType; body: s
       return { messageType: 'interactive', body: replyText(reply) };
   }
 }
+
+/** The longest text one WhatsApp message carries on the Cloud API (Meta refuses longer bodies). */
+export const MAX_TEXT_CHARS = 4096;
+
+/**
+ * Long text replies (a full /ayuda, a long list) split into several messages at line breaks, each
+ * within MAX_TEXT_CHARS, so every platform can send them. Other replies pass through.
+ */
+export function splitLongTexts(replies: Reply[], max = MAX_TEXT_CHARS - 96): Reply[] {
+  const out: Reply[] = [];
+  for (const r of replies) {
+    if (r.kind !== 'text' || r.text.length <= max) {
+      out.push(r);
+      continue;
+    }
+    let chunk = '';
+    const flush = () => {
+      if (chunk) out.push({ kind: 'text', text: chunk, ...(r.redact ? { redact: r.redact } : {}) });
+      chunk = '';
+    };
+    for (const line of r.text.split('\n')) {
+      for (let i = 0; i < Math.max(line.length, 1); i += max) {
+        const piece = line.slice(i, i + max);
+        if (chunk.length + piece.length + 1 > max) flush();
+        chunk = chunk ? `${chunk}\n${piece}` : piece;
+      }
+    }
+    flush();
+  }
+  return out;
+}

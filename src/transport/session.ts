@@ -18,7 +18,8 @@ import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
 import type { Reply } from './types.ts';
 import { t } from '../shared/i18n/index.ts';
-import { replyFromStored, type ClaimResult } from '../modules/messaging/replies.ts';
+import type { ClaimResult } from '../modules/messaging/replies.ts';
+import { claimAnswer, createFlowRuns, firstContactOf, runCommandDurably } from './durable-answer.ts';
 import { rebuildMessage } from './rebuild-message.ts';
 import { TransportUnavailableError } from './reply.ts';
 
@@ -89,40 +90,8 @@ export function createSession(deps: SessionDeps) {
     return next;
   };
 
-  /** The message whose flow run is under way in each chat, and how many replies it has sent. */
-  const flowRuns = new Map<string, { messageId: string; next: number; failed: boolean }>();
-
-  /**
-   * A slash command runs at most once per message (replies.ts): claimed `running` before it runs;
-   * its replies are stored (`replying`) before any is sent; after a crash a `running` command is
-   * not run again (the sender is told), and stored replies are re-sent, not recomputed.
-   */
-  const runCommand = async (m: MappedMessage, outcome: MessageOutcome | undefined, claim: ClaimResult | null) => {
-    const e = m.event;
-    const id = e.messageId;
-    if (!claim) {
-      // Not durable (a group command, or its log write failed): answered once, now.
-      for (const r of await commandReplies(services, clock, log, e, outcome)) await sendSafe(e.chatJid, r, 'command');
-      return;
-    }
-    let replies: Array<Reply | null>;
-    if (claim.kind === 'recover' && claim.state === 'running') {
-      replies = [{ kind: 'text', text: t('admin.command_interrupted') }];
-    } else if (claim.kind === 'recover' && claim.state === 'replying') {
-      const stored = await services.replies.storedReplies(id);
-      replies = stored.map((s) => (s.status && ['sent', 'delivered', 'read'].includes(s.status) ? null : replyFromStored(s.reply)));
-    } else {
-      replies = await commandReplies(services, clock, log, e, outcome);
-      await services.ingest.storeReplies(id, replies.map((r, position) => ({ reply: r!, position, chatJid: e.chatJid, origin: 'command' as const })));
-    }
-    let failed = false;
-    for (const [position, r] of replies.entries()) {
-      if (r && !(await sendSafe(e.chatJid, r, 'command', { messageId: id, position }))) failed = true;
-    }
-    // A reply the transport refused stays pending: re-sent (same id) by the next sweep.
-    if (failed) await services.replies.release(id, 'replying');
-    else await services.replies.done(id);
-  };
+  const flowRuns = createFlowRuns();
+  const durable = { services, clock, log };
 
   const runFlows = async (data: BaileysEventMap['messages.upsert'], m: MappedMessage, outcome: MessageOutcome | undefined, claim: ClaimResult | null) => {
     const flowUpsert = deps.provider.flowUpsert;
@@ -131,7 +100,7 @@ export function createSession(deps: SessionDeps) {
       return;
     }
     // Answered again (a redelivery, a sweep): whether it was their first message comes from the log.
-    const firstContact = claim && outcome?.inserted === false ? await services.replies.isFirstInbound(m.event.messageId) : (outcome?.firstContact ?? false);
+    const firstContact = await firstContactOf(services, m.event, outcome, claim);
     const mariadono = {
       userId: outcome?.userId ?? null,
       phone: outcome?.phone ?? m.event.peerPhone ?? null,
@@ -152,28 +121,19 @@ export function createSession(deps: SessionDeps) {
     const stub = m.raw.messageStubParameters;
     const messageStubParameters = Array.isArray(stub) ? stub.filter((p) => typeof p === 'string') : undefined;
     const chat = toSendJid(m.event.chatJid) ?? m.event.chatJid;
-    const run = { messageId: m.event.messageId, next: 0, failed: false };
-    if (claim) flowRuns.set(chat, run);
     // BuilderBot drops an id it saw moments ago; a message answered again after a failure is not a repeat.
     deps.provider.forgetMessage(m.event.messageId);
-    try {
+    await flowRuns.run(services, chat, m.event.messageId, claim, async () => {
       await flowUpsert({ ...data, type: 'notify', messages: [{ ...m.raw, key, message, messageStubParameters, mariadono } as never] });
       await deps.provider.settleFlows();
-    } finally {
-      if (claim) flowRuns.delete(chat);
-    }
-    if (!claim) return;
-    if (run.failed) await services.replies.release(m.event.messageId, 'pending');
-    else await services.replies.done(m.event.messageId);
+    });
   };
 
   /** Claims a logged message (when it is durable) and answers it: commands or flows. */
   const answer = async (data: BaileysEventMap['messages.upsert'], m: MappedMessage, outcome: MessageOutcome | undefined, route: 'command' | 'flow') => {
-    const durable = !m.event.isGroup && outcome?.ok !== false && Boolean(outcome?.replyState);
-    const claim = durable ? await services.replies.claim(m.event.messageId, route) : null;
-    if (claim?.kind === 'skip') return;
-    if (claim?.kind === 'recover' && claim.state === 'claimed' && route === 'command') return;
-    if (route === 'command') await runCommand(m, outcome, claim);
+    const claim = await claimAnswer(services, m.event, outcome, route);
+    if (claim === 'skip') return;
+    if (route === 'command') await runCommandDurably(durable, m.event, outcome, claim, (r, replyTo) => sendSafe(m.event.chatJid, r, 'command', replyTo));
     else await runFlows(data, m, outcome, claim);
   };
 
@@ -313,9 +273,8 @@ export function createSession(deps: SessionDeps) {
       }
       const reply = flowReply(text, options);
       offered.sent(to, reply);
-      const run = flowRuns.get(jid);
-      const sent = await sendSafe(jid, reply, 'flow', run ? { messageId: run.messageId, position: run.next++ } : undefined);
-      if (!sent && run) run.failed = true;
+      const sent = await sendSafe(jid, reply, 'flow', flowRuns.next(jid));
+      if (!sent) flowRuns.failed(jid);
       return sent;
     },
     /** Resolves when every handler, flow run, send, write and download started so far is done. */

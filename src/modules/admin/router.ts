@@ -3,6 +3,7 @@ import type { AuditEntry } from '../identity/audit.service.ts';
 import type { CommandServices } from './registry.ts';
 import type { Reply } from '../../transport/types.ts';
 import { text } from '../../transport/types.ts';
+import { splitLongTexts } from '../../transport/reply.ts';
 import { withEm } from '../../db/orm.ts';
 import { t } from '../../shared/i18n/index.ts';
 import type { Caller } from '../identity/rbac.service.ts';
@@ -190,7 +191,8 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
       try {
         if (!input || typeof input !== 'object') return [text(t('admin.internal_error'))];
         if (input.isGroup && !config.ALLOW_GROUP_COMMANDS) return [];
-        return await withEm(orm, (em) => dispatch(em, input));
+        // Within what one WhatsApp message carries on either platform.
+        return splitLongTexts(await withEm(orm, (em) => dispatch(em, input)));
       } catch (err) {
         log.error({ err }, 'command router failed');
         return [text(t('admin.internal_error'))];

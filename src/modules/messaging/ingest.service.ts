@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { withEm, type Orm } from '../../db/orm.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { Platform } from '../../transport/events.ts';
 import type { DomainEvent, MessageReceived } from '../../transport/events.ts';
 import { MessageChannel } from './message-channel.entity.ts';
 import { writeMessages, type MessageOutcome } from './message-writer.ts';
@@ -257,14 +258,19 @@ export function createIngestService(deps: IngestDeps) {
      * A command ran: its replies become pending outbound rows (with what is needed to re-send
      * them) and the inbound message `replying`, in one transaction (replies.ts).
      */
-    storeReplies: (inboundId: string, items: Array<{ reply: Reply; position: number; chatJid: string; origin: OutboundOrigin }>): Promise<void> =>
+    storeReplies: (
+      inboundId: string,
+      items: Array<{ reply: Reply; position: number; chatJid: string; origin: OutboundOrigin }>,
+      via: { platform: Platform; businessNumberId?: string | null } = { platform: 'baileys' },
+    ): Promise<void> =>
       writer.add(() =>
         transactional(async (em) => {
           const channel = await whatsappChannel(em);
           for (const { reply, position, chatJid, origin } of items) {
             const { messageType, body } = describeReply(reply);
             await writeOutbound(em, {
-              messageId: replyMessageId(inboundId, position), chatJid, peerPhone: phoneOfJid(chatJid), peerLid: lidOfJid(chatJid), platform: 'baileys',
+              messageId: replyMessageId(inboundId, position), chatJid, peerPhone: phoneOfJid(chatJid), peerLid: lidOfJid(chatJid),
+              platform: via.platform, businessNumberId: via.businessNumberId ?? null,
               messageType, body, origin, timestamp: deps.clock.now(), status: 'pending', replyTo: inboundId,
               raw: { position, reply: storableReply(reply, body) },
             }, channel);

@@ -10,7 +10,7 @@ import { withCwd } from '../kit.ts';
 import { phoneOfJid } from '../jid.ts';
 import { routeOf } from '../routing.ts';
 import { flowReply } from '../flow-reply.ts';
-import { commandReplies } from '../command-replies.ts';
+import { claimAnswer, createFlowRuns, firstContactOf, runCommandDurably, type ReplyTo } from '../durable-answer.ts';
 import { createOptionMemory } from '../option-memory.ts';
 import type { CloudApiProvider } from './provider.ts';
 
@@ -70,9 +70,9 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
   // Which number each customer is being answered from (flow replies only know the customer).
   const numbers = new Map<string, string | null>();
 
-  const send = async (to: string, reply: Reply, origin: 'flow' | 'command', businessNumberId: string | null | undefined) => {
+  const send = async (to: string, reply: Reply, origin: 'flow' | 'command', businessNumberId: string | null | undefined, replyTo?: ReplyTo) => {
     try {
-      return await services.outbound.send(to, reply, { origin, platform: 'meta_cloud', businessNumberId: businessNumberId ?? undefined });
+      return await services.outbound.send(to, reply, { origin, platform: 'meta_cloud', businessNumberId: businessNumberId ?? undefined, replyTo });
     } catch (err) {
       log.error({ err, origin }, 'reply not sent');
       return null;
@@ -92,11 +92,15 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     return { provider: p, ref: utils.generateRefProvider as RefMaker };
   });
   const offered = createOptionMemory();
+  // Flow replies are numbered per message answered: their outbound rows say which (replies.ts).
+  const flowRuns = createFlowRuns();
   provider.hooks = {
-    send: (to, text, o) => {
+    send: async (to, text, o) => {
       const reply = flowReply(text, o);
       offered.sent(to, reply);
-      return send(to, reply, 'flow', numbers.get(to));
+      const sent = await send(to, reply, 'flow', numbers.get(to), flowRuns.next(to));
+      if (!sent) flowRuns.failed(to);
+      return sent;
     },
   };
 
@@ -114,14 +118,20 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     const fresh = !outcome || outcome.inserted;
     if (config.META_MARK_READ && fresh && !e.fromMe && e.upsertType === 'notify') await markRead(e);
     const route = routeOf(e, outcome, clock.now(), config);
+    if (route === 'none') return;
+    // Answered once, even when Meta redelivers or the worker reprocesses after a crash (replies.ts).
+    const claim = await claimAnswer(services, e, outcome, route);
+    if (claim === 'skip') return;
     if (route === 'command') {
-      for (const r of await commandReplies(services, clock, log, e, outcome)) await send(e.chatJid, r, 'command', e.businessNumberId);
+      await runCommandDurably({ services, clock, log }, e, outcome, claim, (r, replyTo) => send(e.chatJid, r, 'command', e.businessNumberId, replyTo));
       return;
     }
-    if (route !== 'flow') return;
     const from = phoneOfJid(e.chatJid);
     const read = flowBodyOf(e, ref);
-    if (!from || !read) return;
+    if (!from || !read) {
+      if (claim) await services.replies.done(e.messageId);
+      return;
+    }
     // A typed number answers the options last offered (a tap already carries the option's id).
     const body = e.messageType === 'text' ? offered.answer(from, read) : read;
     numbers.delete(from);
@@ -131,10 +141,10 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
       userId: outcome?.userId ?? null,
       phone: outcome?.phone ?? e.peerPhone ?? from,
       lid: null,
-      firstContact: outcome?.firstContact ?? false,
+      firstContact: await firstContactOf(services, e, outcome, claim),
       name: e.senderName ?? null,
     };
-    await provider.deliver({ from, body, name: e.senderName ?? undefined, mariadono });
+    await flowRuns.run(services, from, e.messageId, claim, () => provider.deliver({ from, body, name: e.senderName ?? undefined, mariadono }));
   }
 
   const unsubscribe = services.meta.onLogged(async (logged) => {
