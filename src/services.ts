@@ -14,7 +14,6 @@ import { commandDefs } from './modules/admin/commands/index.ts';
 import { redactCommandText } from './modules/admin/redact.ts';
 import { createMediaService, type MediaService } from './modules/files/media.service.ts';
 import { createFilesService, type FilesService } from './modules/files/files.service.ts';
-import { filesJobs } from './modules/files/files.jobs.ts';
 import { createPrivacyService, type PrivacyService } from './modules/privacy/privacy.service.ts';
 import { createIngestService, type IngestService } from './modules/messaging/ingest.service.ts';
 import { createOutboundService, type OutboundService } from './modules/messaging/outbound.service.ts';
@@ -28,10 +27,8 @@ import { createCampaignsService, type CampaignsService } from './modules/campaig
 import { templateReceiptHandler } from './modules/templates/receipt-handler.ts';
 import { createTemplatesService, type TemplatesService, type TemplatesServiceDeps } from './modules/templates/templates.service.ts';
 import { createSegmentsService, type SegmentsService } from './modules/segments/segments.service.ts';
-import { segmentJobs } from './modules/segments/jobs.ts';
 import { createReportsService, type ReportsService } from './modules/reports/reports.service.ts';
 import { createReportSchedules, type ReportSchedules } from './modules/reports/schedules.service.ts';
-import { reportJobs } from './modules/reports/reports.jobs.ts';
 import { pricingReceiptHandler } from './modules/reports/pricing.ts';
 import { createGroupsService, type GroupSyncFn, type GroupsService } from './modules/groups/group-crm.service.ts';
 
@@ -141,7 +138,8 @@ export function createServices(deps: ServiceDeps): Services {
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
     sink: ingest,
     windowOpen: (phone, number) => withEm(deps.orm, async (em) => windowOpen(await latestInbound(em, { phone, jid: '' }, number), deps.clock.now())),
-    onTemplateStatus: () => (applied) => templates?.statusChanged(applied) ?? Promise.resolve(),
+    // Late-bound through `services`: tests (and the boot) may replace the templates service.
+    onTemplateStatus: () => (applied) => services.templates.statusChanged(applied),
   });
   for (const t of meta.transports) transports.add(t);
   const campaigns = createCampaignsService(deps);
@@ -168,12 +166,5 @@ export function createServices(deps: ServiceDeps): Services {
   // One object: the router sees what tests or the boot later replace on it.
   const services = base as Services;
   services.commands = createCommandRouter({ services, registry });
-  // Module jobs known as functions of their services (src/jobs/index.ts starts them with the rest).
-  services.jobRegistrations.push((scheduler) => {
-    for (const job of filesJobs({ config: deps.config, orm: deps.orm, files })) scheduler.add(job.name, job.cron, job.run, { timezone: deps.config.TZ });
-  });
-  services.jobRegistrations.push(segmentJobs(segments, deps));
-  services.jobRegistrations.push((scheduler) => templates!.registerJobs(scheduler));
-  services.jobRegistrations.push(reportJobs({ ...deps, reports, schedules: reportSchedules }));
   return services;
 }

@@ -50,7 +50,7 @@ import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
 import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
 import { ReportRun } from '../modules/reports/report-run.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (42 tables). */
+/** The explicit entity list: every table MarIADono owns (41 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,

@@ -2,6 +2,9 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { filesJobs } from '../modules/files/files.jobs.ts';
+import { segmentJobs } from '../modules/segments/jobs.ts';
+import { reportJobs } from '../modules/reports/reports.jobs.ts';
 
 /**
  * Every module's background work, in one list (as commands/index.ts lists the commands). Jobs
@@ -18,6 +21,8 @@ export interface JobContext {
 
 export type Job =
   | { kind: 'cron'; name: string; schedule(config: Config): string; run(ctx: JobContext): Promise<void> }
+  /** A module whose cron jobs are built from its running services (several jobs, optional ones). */
+  | { kind: 'module'; name: string; register(scheduler: Scheduler, ctx: JobContext): void }
   | { kind: 'worker'; name: string; start(ctx: JobContext): void; stop(ctx: JobContext): Promise<void> };
 
 export const jobs: Job[] = [
@@ -57,6 +62,24 @@ export const jobs: Job[] = [
       for (const t of services.transports.all()) await t.repairMedia?.();
     },
   },
+  // files: retention (daily) and scheduled per-client backups (BACKUP_CRON, when set).
+  {
+    kind: 'module',
+    name: 'files',
+    register: (scheduler, { config, services }) => {
+      for (const job of filesJobs({ config, orm: services.deps.orm, files: services.files })) scheduler.add(job.name, job.cron, job.run, { timezone: config.TZ });
+    },
+  },
+  // segments: hourly recompute of dynamic segments, nightly scores (03:00 in TZ).
+  { kind: 'module', name: 'segments', register: (scheduler, { services }) => segmentJobs(services.segments, services.deps)(scheduler) },
+  // templates: approval sync with Meta (TEMPLATE_SYNC_CRON).
+  { kind: 'module', name: 'templates', register: (scheduler, { services }) => services.templates.registerJobs(scheduler) },
+  // reports: channel statistics rollup (and backfill on start), scheduled reports and their retries.
+  {
+    kind: 'module',
+    name: 'reports',
+    register: (scheduler, { services }) => reportJobs({ ...services.deps, reports: services.reports, schedules: services.reportSchedules })(scheduler),
+  },
 ];
 
 /** Starts every job (and the run-time registrations in `services.jobRegistrations`); returns the stop function. */
@@ -65,6 +88,7 @@ export function startJobs(ctx: JobContext, list: Job[] = jobs): { scheduler: Sch
   const workers = list.filter((j) => j.kind === 'worker');
   for (const job of list) {
     if (job.kind === 'cron') scheduler.add(job.name, job.schedule(ctx.config), () => job.run(ctx), { timezone: ctx.config.TZ });
+    if (job.kind === 'module') job.register(scheduler, ctx);
   }
   for (const register of ctx.services.jobRegistrations) register(scheduler);
   for (const w of workers) w.start(ctx);

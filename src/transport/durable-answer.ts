@@ -40,11 +40,29 @@ export async function runCommandDurably(
   claim: ClaimResult | null,
   send: SendReply,
 ): Promise<void> {
+  // A long-running command's result waits for this: it must not overtake its "Procesando…".
+  let acknowledge!: () => void;
+  const acknowledged = new Promise<void>((resolve) => (acknowledge = resolve));
+  try {
+    await answerCommand(deps, e, outcome, claim, send, acknowledged);
+  } finally {
+    acknowledge();
+  }
+}
+
+async function answerCommand(
+  deps: { services: Services; clock: Clock; log: Logger },
+  e: MessageReceived,
+  outcome: MessageOutcome | undefined,
+  claim: ClaimResult | null,
+  send: SendReply,
+  acknowledged: Promise<void>,
+): Promise<void> {
   const { services, clock, log } = deps;
   const id = e.messageId;
   if (!claim) {
     // Not durable (a group command, or its log write failed): answered once, now.
-    for (const r of await commandReplies(services, clock, log, e, outcome)) await send(r);
+    for (const r of await commandReplies(services, clock, log, e, outcome, acknowledged)) await send(r);
     return;
   }
   let replies: Array<Reply | null>;
@@ -54,7 +72,7 @@ export async function runCommandDurably(
     const stored = await services.replies.storedReplies(id);
     replies = stored.map((s) => (s.status && ['sent', 'delivered', 'read'].includes(s.status) ? null : replyFromStored(s.reply)));
   } else {
-    replies = await commandReplies(services, clock, log, e, outcome);
+    replies = await commandReplies(services, clock, log, e, outcome, acknowledged);
     await services.ingest.storeReplies(
       id,
       replies.map((r, position) => ({ reply: r!, position, chatJid: e.chatJid, origin: 'command' as const })),

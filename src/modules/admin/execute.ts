@@ -89,6 +89,8 @@ export async function runAction(ctx: CommandContext, leaf: ResolvedAction, deps:
   if (!leaf.action.longRunning) return runAndAudit(ctx, leaf, deps);
   const task = withEm(deps.orm, async (em) => {
     const replies = await runAndAudit({ ...ctx, em }, leaf, deps);
+    // The result follows the "Procesando…" it belongs to, never overtakes it.
+    await ctx.input.acknowledged?.catch(() => undefined);
     await deps.deliver(ctx.input.jid, replies);
   }).catch((err: unknown) => ctx.logger.error({ err }, 'long-running command could not report back'));
   deps.track(task);

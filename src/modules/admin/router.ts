@@ -36,6 +36,8 @@ export interface CommandInput {
    * `readAttachment` (files module), which waits for that download.
    */
   attachment?: { messageId: string; fileName: string | null; mimeType: string | null } | null;
+  /** Settles once the immediate replies were sent: a long-running command's result waits for it. */
+  acknowledged?: Promise<void>;
 }
 
 export interface CommandRouter {
@@ -192,7 +194,9 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
         if (!input || typeof input !== 'object') return [text(t('admin.internal_error'))];
         if (input.isGroup && !config.ALLOW_GROUP_COMMANDS) return [];
         // Within what one WhatsApp message carries on either platform.
-        return splitLongTexts(await withEm(orm, (em) => dispatch(em, input)));
+        // NUL characters mean nothing in a command and cut SQL text on SQLite: dropped here, once.
+        const clean = typeof input.text === 'string' && input.text.includes('\u0000') ? { ...input, text: input.text.replaceAll('\u0000', '') } : input;
+        return splitLongTexts(await withEm(orm, (em) => dispatch(em, clean)));
       } catch (err) {
         log.error({ err }, 'command router failed');
         return [text(t('admin.internal_error'))];

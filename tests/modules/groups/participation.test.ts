@@ -126,7 +126,7 @@ describe.each(kinds)('participation report (hand-computed fixture, replay → %s
     ]);
   });
 
-  it('/reporte grupo answers with a summary and a CSV that reads back to the same numbers', async () => {
+  it('/reporte grupo answers with the chart and summary, a PDF, and a CSV that reads back to the same numbers', async () => {
     const before = h.sent.length;
     await h.say(STAFF.analyst, '/reporte grupo club de lectura 2024-11-25 2024-11-27');
     await h.services.commands!.idle();
@@ -152,7 +152,15 @@ describe.each(kinds)('participation report (hand-computed fixture, replay → %s
       'Horas punta: 09:00 (4), 18:00 (3), 11:00 (1)',
       'En silencio: +34600000005',
     ]);
-    const doc = sent[2]!.content as { document: { url: string }; fileName: string; mimetype: string; caption: string };
+    // The main chart (messages by hour) as a PNG the reports module drew, the summary as its caption.
+    const image = sent[1]!.content as { image: { url: string }; mimetype: string };
+    const png = readFileSync(image.image.url);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1000, 560]);
+    const pdf = sent[2]!.content as { document: { url: string }; fileName: string; mimetype: string };
+    expect([pdf.fileName, pdf.mimetype]).toEqual(['participacion-Club-de-Lectura-2024-11-25.pdf', 'application/pdf']);
+    expect(readFileSync(pdf.document.url).subarray(0, 5).toString()).toBe('%PDF-');
+    const doc = sent[3]!.content as { document: { url: string }; fileName: string; mimetype: string; caption: string };
     expect([doc.fileName, doc.mimetype, doc.caption]).toEqual(['participacion-Club-de-Lectura-2024-11-25.csv', 'text/csv', 'Participación en «Club de Lectura» (CSV: resumen, miembros, tipos, horas y movimientos)']);
     const csv = parseCsv(readFileSync(doc.document.url, 'utf8'));
     const header = csv[0]!;
