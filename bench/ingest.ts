@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,24 +19,7 @@ import { createReplayHarness } from '../src/transport/replay/harness.ts';
  * The last line printed is one JSON object with the figures.
  */
 
-interface Stmt {
-  run(...params: unknown[]): unknown;
-}
-interface RawDb {
-  exec(sql: string): void;
-  pragma(sql: string): unknown;
-  prepare(sql: string): Stmt & { get(...p: unknown[]): Record<string, number> };
-  transaction(fn: () => void): () => void;
-  close(): void;
-}
-// better-sqlite3 ships no types; the little used here is typed above.
-const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => RawDb;
-
-function argOf(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-}
+import { argOf, Database, type RawDb } from './lib/raw.ts';
 
 const CUSTOMERS = 1000;
 const T0 = 1732420000;

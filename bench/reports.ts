@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,23 +24,7 @@ import { dayRange, monthDays } from '../src/modules/reports/dates.ts';
  * The last line printed is one JSON object with the figures.
  */
 
-interface Stmt {
-  run(...params: unknown[]): unknown;
-  all(...params: unknown[]): Array<Record<string, unknown>>;
-}
-interface RawDb {
-  pragma(sql: string): unknown;
-  prepare(sql: string): Stmt;
-  transaction(fn: () => void): () => void;
-  close(): void;
-}
-const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => RawDb;
-
-function argOf(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-}
+import { argOf, Database, type RawDb } from './lib/raw.ts';
 
 const TZ = 'Europe/Madrid';
 const NOW = zonedTime(2026, 11, 15, 12, 0, 0, TZ)!;

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,24 +23,7 @@ import type { Criteria } from '../src/modules/segments/criteria.ts';
  * The last line printed is one JSON object with the figures.
  */
 
-interface Stmt {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): Record<string, number>;
-}
-interface RawDb {
-  pragma(sql: string): unknown;
-  prepare(sql: string): Stmt;
-  exec(sql: string): void;
-  transaction(fn: () => void): () => void;
-  close(): void;
-}
-const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => RawDb;
-
-function argOf(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-}
+import { argOf, Database, type RawDb } from './lib/raw.ts';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-30T12:00:00Z');

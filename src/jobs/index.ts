@@ -100,3 +100,9 @@ export function startJobs(ctx: JobContext, list: Job[] = jobs): { scheduler: Sch
     },
   };
 }
+
+/** Registers the module jobs (files, segments, templates, reports) on a scheduler: what tests run one by one. */
+export function registerModuleJobs(scheduler: Scheduler, services: Services, list: Job[] = jobs): void {
+  const ctx: JobContext = { config: services.deps.config, logger: services.deps.logger, services };
+  for (const job of list) if (job.kind === 'module') job.register(scheduler, ctx);
+}

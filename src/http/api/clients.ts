@@ -1,13 +1,9 @@
+import { clientCounts, findClient as findClientByPhone } from '../../modules/messaging/client-lookup.ts';
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from '@mikro-orm/sql';
-import { Usuario, type IUsuario } from '../../modules/identity/usuario.entity.ts';
-import { ConversationLog } from '../../modules/messaging/conversation-log.entity.ts';
-import { Pedido } from '../../modules/orders/pedido.entity.ts';
-import { ClientFileStorage, FILE_TYPES } from '../../modules/files/client-file-storage.entity.ts';
+import { type IUsuario } from '../../modules/identity/usuario.entity.ts';
+import { FILE_TYPES } from '../../modules/files/client-file-storage.entity.ts';
 import type { FileType } from '../../modules/files/file-names.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { t } from '../../shared/i18n/index.ts';
-import { normalizePhone } from '../../shared/phone.ts';
 import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors } from '../schemas.ts';
 import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 
@@ -69,12 +65,9 @@ const decodeTwice = (raw: string): string => {
   }
 };
 
-export async function findClient(em: EntityManager, raw: string): Promise<IUsuario> {
-  const phone = normalizePhone(decodeTwice(raw));
-  if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: raw }), undefined, 'INVALID_PHONE');
-  const user = await em.findOne(Usuario, { phoneNumber: phone }, { populate: ['role'] as never });
-  if (!user) throw new NotFoundError(t('http.client_not_found', { phone }), 'CLIENT_NOT_FOUND');
-  return user;
+/** The client named by a path parameter (decoded leniently), or a Spanish 400/404. */
+export function findClient(em: EntityManager, raw: string): Promise<IUsuario> {
+  return findClientByPhone(em, decodeTwice(raw));
 }
 
 export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Promise<void> {
@@ -86,11 +79,7 @@ export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Prom
   }, async (req) => {
     const em = emOf(orm);
     const u = await findClient(em, (req.params as { phone: string }).phone);
-    const [messages, orders, files] = await Promise.all([
-      em.count(ConversationLog, { cliente: u.id } as never),
-      em.count(Pedido, { cliente: u.id } as never),
-      em.count(ClientFileStorage, { cliente: u.id } as never),
-    ]);
+    const counts = await clientCounts(em, u.id);
     return {
       id: u.id,
       phone: u.phoneNumber,
@@ -109,7 +98,7 @@ export async function clientRoutes(app: FastifyInstance, opts: ApiOptions): Prom
       opt_out_at: iso(u.optOutAt),
       last_message_at: iso(u.lastMessageAt),
       created_at: iso(u.createdAt),
-      counts: { messages, orders, files },
+      counts,
     };
   });
 

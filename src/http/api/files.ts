@@ -1,10 +1,7 @@
+import { listReports } from '../../modules/reports/report-list.ts';
 import type { FastifyInstance } from 'fastify';
 import { createFileAccessService } from '../../modules/files/file-access.service.ts';
-import { CustomerReport, REPORT_TYPES, type ICustomerReport } from '../../modules/campaigns/customer-report.entity.ts';
-import { Usuario } from '../../modules/identity/usuario.entity.ts';
-import { normalizePhone } from '../../shared/phone.ts';
-import { ValidationError } from '../../shared/errors.ts';
-import { t } from '../../shared/i18n/index.ts';
+import { REPORT_TYPES, type ICustomerReport } from '../../modules/campaigns/customer-report.entity.ts';
 import { errorRef, noQuery, nullableDateTime, nullableString, pageOf, paginationQuery, protectedErrors, uuidParam } from '../schemas.ts';
 import { binaryResponse, sendFile } from './download.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
@@ -70,17 +67,7 @@ export async function fileRoutes(app: FastifyInstance, opts: ApiOptions): Promis
     },
   }, async (req) => {
     const q = req.query as { limit: number; offset: number; phone?: string; type?: string };
-    const em = emOf(orm);
-    const where: Record<string, unknown> = {};
-    if (q.type) where.reportType = q.type;
-    if (q.phone !== undefined) {
-      const phone = normalizePhone(q.phone);
-      if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: q.phone }), undefined, 'INVALID_PHONE');
-      const user = await em.findOne(Usuario, { phoneNumber: phone });
-      if (!user) return { items: [], total: 0, limit: q.limit, offset: q.offset };
-      where.cliente = user.id;
-    }
-    const [rows, total] = await em.findAndCount(CustomerReport, where as never, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+    const { rows, total } = await listReports(emOf(orm), q);
     return { items: rows.map(reportJson), total, limit: q.limit, offset: q.offset };
   });
 

@@ -4,7 +4,7 @@ import type { FilesService } from './files.service.ts';
 
 /**
  * The files module's cron jobs, as data (until src/jobs/index.ts lists every module's jobs, they
- * are registered through `services.jobRegistrations`). Their state is in the database: expired
+ * are listed in `src/jobs/index.ts`). Their state is in the database: expired
  * rows are marked, and the last scheduled backup is a `files.backup_run` audit row.
  */
 export interface JobDef {

@@ -8,8 +8,7 @@ import type { ReportsService } from './reports.service.ts';
 import type { ReportSchedules } from './schedules.service.ts';
 
 /**
- * The reports module's cron jobs, as data (registered through `services.jobRegistrations` until
- * issue 9's `src/jobs/index.ts` lands). All in `TZ`.
+ * The reports module's cron jobs, as data (listed in `src/jobs/index.ts`). All in `TZ`.
  * - reports.stats-rollup  STATS_ROLLUP_CRON (00:05): yesterday's channel_statistics; on start-up
  *                         it backfills every missing closed day first.
  * - reports.scheduled     REPORT_SCHEDULE_CRON (08:00) and on start-up: enqueue and deliver due runs.

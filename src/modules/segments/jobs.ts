@@ -4,8 +4,7 @@ import type { Logger } from '../../logger.ts';
 import type { SegmentsService } from './segments.service.ts';
 
 /**
- * The segments module's cron jobs, as data. Registered through `services.jobRegistrations`
- * until a central job list exists. Both jobs are set-based and idempotent: a missed or repeated
+ * The segments module's cron jobs, as data (listed in `src/jobs/index.ts`). Both jobs are set-based and idempotent: a missed or repeated
  * tick recomputes from the database, nothing is kept in memory between runs.
  */
 export const SEGMENT_JOBS = [

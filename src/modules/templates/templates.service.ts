@@ -138,7 +138,7 @@ export function createTemplatesService(deps: TemplatesServiceDeps) {
     /** The webhook processor's listener (see MetaServiceOptions.onTemplateStatus). */
     statusChanged: (applied: AppliedTemplateStatus[]) => withEm(orm, (em) => sync.statusChanged(em, applied)),
 
-    /** The 6-hourly sync, as a cron job (registered through services.jobRegistrations). */
+    /** The 6-hourly sync, as a cron job (listed in src/jobs/index.ts). */
     registerJobs(scheduler: Scheduler): void {
       if (!graph.configured) {
         log.info('template sync not scheduled: META_ACCESS_TOKEN / META_WABA_ID not set');

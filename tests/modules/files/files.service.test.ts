@@ -1,3 +1,4 @@
+import { registerModuleJobs } from '../../../src/jobs/index.ts';
 import { existsSync, readdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -164,7 +165,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
     it('runs retention as a registered daily job (scheduler.runNow)', async () => {
       const f = await saveFile(b.services, b.client.id, 'AUDIO', { kind: 'audio', mimetype: 'audio/ogg' });
       const scheduler = createScheduler(silentLogger());
-      for (const register of b.services.jobRegistrations) register(scheduler);
+      registerModuleJobs(scheduler, b.services);
       expect(scheduler.names()).toContain('files.retention');
       b.clock.advance(400 * 86_400_000);
       await scheduler.runNow('files.retention');

@@ -1,3 +1,4 @@
+import { registerModuleJobs } from '../../../src/jobs/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestOrm, type TestOrm } from '../../helpers/db.ts';
 import { withEm } from '../../../src/db/orm.ts';
@@ -7,7 +8,7 @@ import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { createServices } from '../../../src/services.ts';
 import { A, at, B, C, seedClients, seedNovember, TZ } from './fixture.ts';
 
-/** The reports module's jobs, registered through services.jobRegistrations and run by the real scheduler. */
+/** The reports module's jobs, as src/jobs/index.ts registers them, run by the real scheduler. */
 let db: TestOrm;
 beforeAll(async () => {
   db = await createTestOrm('sqlite', { env: { TZ } });
@@ -24,7 +25,7 @@ describe('report jobs', () => {
     const services = createServices({ config: db.config, logger: silentLogger(), orm: db.orm, clock });
     const scheduler = createScheduler(silentLogger());
     try {
-      for (const register of services.jobRegistrations) register(scheduler);
+      registerModuleJobs(scheduler, services);
       expect(scheduler.names()).toEqual(expect.arrayContaining(['reports.stats-rollup', 'reports.scheduled', 'reports.retry']));
       await scheduler.runNow('reports.stats-rollup');
       const days = await withEm(db.orm, (em) => services.reports.stats.rolledDays(em, '2026-11-01', '2026-11-30'));

@@ -1,3 +1,4 @@
+import { registerModuleJobs } from '../../../src/jobs/index.ts';
 import { describe, expect, it } from 'vitest';
 import { makeAdminHarness } from '../admin/harness.ts';
 import type { Scheduler } from '../../../src/jobs/scheduler.ts';
@@ -16,7 +17,7 @@ describe('segment jobs', () => {
         stop: async () => undefined,
         names: () => [...jobs.keys()],
       };
-      for (const register of h.services.jobRegistrations) register(scheduler);
+      registerModuleJobs(scheduler, h.services);
       expect(jobs.get('segments.recompute')).toMatchObject({ cron: '0 * * * *' });
       expect(jobs.get('segments.scores')).toMatchObject({ cron: '0 3 * * *', timezone: 'Europe/Madrid' });
 
