@@ -24,7 +24,7 @@ const OPERATIONS = [
   'get /api/clients/{phone}', 'get /api/clients/{phone}/files', 'put /api/clients/{phone}/consent', 'get /api/reports', 'get /api/reports/{id}/download',
   'get /api/files/{fileId}', 'post /api/pedidos', 'post /api/reports', 'post /api/auth/login', 'get /api/auth/me',
   'post /api/clients/{phone}/archives', 'post /api/archives/{archiveId}/restore', 'get /api/archives/{archiveId}/download',
-  'post /api/clients/{phone}/backups', 'get /api/clients/{phone}/file-access', 'post /api/clients/{phone}/export',
+  'post /api/clients/{phone}/backups', 'get /api/clients/{phone}/file-access', 'post /api/clients/{phone}/export', 'post /api/clients/{phone}/erase',
 ].sort();
 
 describe('OpenAPI document at /docs/json', () => {

@@ -6,6 +6,10 @@ import { errorRef, noQuery, nullableDateTime, nullableString, protectedErrors, u
 import { binaryResponse, sendFile } from './download.ts';
 import { findClient } from './clients.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
+import { checkStepUp } from '../../modules/admin/totp.ts';
+import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n/index.ts';
+import { normalizePhone } from '../../shared/phone.ts';
 
 /**
  * Conversation archives, backups, file-access audit and the client's data export over HTTP: the
@@ -131,5 +135,44 @@ export async function archiveRoutes(app: FastifyInstance, opts: ApiOptions): Pro
     const result = await services.privacy.exportClient(em, actorOf(req), u.id);
     const stored = await services.files.backend.get(result.key);
     return sendFile(reply, { stream: stored!.stream, size: stored!.size, mimeType: 'application/zip', fileName: result.fileName });
+  });
+
+  // Erasure over HTTP: the same service as `/cliente olvidar`, with the step-up done here by the
+  // caller's authenticator code (there is no chat to confirm in) and the phone typed again.
+  app.post('/clients/:phone/erase', {
+    ...protect(guards, 'clients.erase'),
+    schema: {
+      tags: ['clients'],
+      summary: 'Borrar los datos personales de un cliente (derecho al olvido; pide el código TOTP del administrador)',
+      security: bearer,
+      params: phoneParam,
+      querystring: noQuery,
+      body: {
+        type: 'object',
+        properties: {
+          confirmar: { type: 'string', minLength: 6, maxLength: 32, description: 'El teléfono del cliente otra vez, como confirmación' },
+          totp: { type: 'string', pattern: '^[0-9]{6}$', description: 'El código actual de tu app de autenticación' },
+        },
+        required: ['confirmar', 'totp'],
+        additionalProperties: false,
+      },
+      response: { 200: { type: 'object', properties: { cliente_id: { type: 'integer' }, deleted_rows: { type: 'integer' }, scrubbed_columns: { type: 'integer' }, files_deleted: { type: 'integer' } } }, ...errors },
+    },
+  }, async (req) => {
+    const em = emOf(orm);
+    const u = await findClient(em, (req.params as { phone: string }).phone);
+    const body = req.body as { confirmar: string; totp: string };
+    if (normalizePhone(body.confirmar) !== u.phoneNumber) throw new ValidationError(t('privacy.confirm_mismatch', { phone: `+${u.phoneNumber}` }), undefined, 'CONFIRM_MISMATCH');
+    const actor = actorOf(req);
+    const check = await checkStepUp(em, actor.userId!, body.totp, services.secrets, services.deps.clock.now());
+    if (check === 'not_enrolled') throw new ForbiddenError(t('privacy.stepup_not_enrolled'), 'TOTP_REQUIRED');
+    if (check !== 'ok') throw new ForbiddenError(t('privacy.stepup_wrong'), check === 'reused' ? 'TOTP_REUSED' : 'TOTP_WRONG');
+    const r = await services.privacy.eraseClient(em, actor, u.id);
+    return {
+      cliente_id: r.clienteId,
+      deleted_rows: Object.values(r.deletedRows).reduce((a, b) => a + b, 0),
+      scrubbed_columns: r.scrubbedColumns,
+      files_deleted: r.filesDeleted,
+    };
   });
 }

@@ -83,3 +83,17 @@ export async function loadTotpSecret(em: EntityManager, userId: number, box: Sec
   const stored = user?.totpSecret ?? null;
   return { secret: stored ? box.open(stored) : null, enabled: Boolean(user?.totpEnabledAt && stored) };
 }
+
+export type StepUpCheck = 'ok' | 'not_enrolled' | 'wrong' | 'reused';
+
+/**
+ * Step-up over HTTP (where there is no chat to send a one-time code to): the caller's own
+ * authenticator code, spent like any other (accepted once). Without an enrolled authenticator
+ * a destructive API call cannot be confirmed at all.
+ */
+export async function checkStepUp(em: EntityManager, userId: number, code: string | undefined, box: SecretBox, now: Date): Promise<StepUpCheck> {
+  const { secret, enabled } = await loadTotpSecret(em, userId, box);
+  if (!enabled || !secret) return 'not_enrolled';
+  if (!code) return 'wrong';
+  return consumeTotp(em, userId, code, secret, now);
+}

@@ -29,5 +29,8 @@ export const files: Record<string, string> = {
   'privacy.hold_on': '🔒 Retención legal activada para +{phone}: sus archivos no caducan y sus datos no se pueden borrar.',
   'privacy.hold_off': '🔓 Retención legal retirada para +{phone}.',
   'privacy.hold_value': 'Indica «si» para activar la retención legal o «no» para quitarla.',
+  'privacy.stepup_not_enrolled': 'Para borrar un cliente desde la API necesitas tu app de autenticación activada (en el chat: /seguridad totp).',
+  'privacy.stepup_wrong': 'El código de tu app de autenticación no es válido o ya se usó. Envía el código que muestra ahora (campo "totp").',
+  'privacy.confirm_mismatch': 'El campo "confirmar" debe repetir el teléfono del cliente que se borra ({phone}).',
   'privacy.self': 'No puedes borrar tus propios datos con este comando; pídeselo a otro administrador.',
 };
