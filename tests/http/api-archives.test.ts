@@ -32,6 +32,10 @@ describe('archives, backups, access audit and export over HTTP', () => {
     const dl = await srv.app.inject({ method: 'GET', url: archive.download_url, headers: bearer(agent.token) });
     expect(dl.statusCode).toBe(200);
     expect(gunzipSync(dl.rawPayload).toString('utf8')).toContain('hola 2');
+    // Archive reads are counted like file reads (UC-004).
+    const [counted] = await srv.orm.em.fork().getConnection().execute('select accessed_count, last_accessed from client_conversation_archive where archive_id = ?', [archive.archive_id]);
+    expect(counted.accessed_count).toBe(1);
+    expect(counted.last_accessed).toBeTruthy();
     const restored = await srv.app.inject({ method: 'POST', url: `/api/archives/${archive.archive_id}/restore`, headers: bearer(agent.token) });
     expect(restored.json()).toMatchObject({ restored: 3, storage_status: 'active' });
     expect((await srv.app.inject({ method: 'POST', url: `/api/archives/${archive.archive_id}/restore`, headers: bearer(agent.token) })).json().restored).toBe(0);

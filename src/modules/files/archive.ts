@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { EntityManager } from '@mikro-orm/sql';
@@ -227,6 +228,8 @@ export function createArchiver(ctx: FilesContext) {
         throw err;
       });
       if (!stored) throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      // Counted in SQL (concurrent reads all count), like file reads.
+      await em.nativeUpdate(ClientConversationArchive, { archiveId } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: ctx.deps.clock.now() } as never);
       await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'success', details: { clienteId, size: stored.size } });
       return { stream: stored.stream, size: stored.size, mimeType: 'application/gzip', fileName: key.split('/').pop()! };
     },

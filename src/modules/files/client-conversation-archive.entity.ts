@@ -18,6 +18,9 @@ export const ClientConversationArchive = defineEntity({
     endDate: p.date().nullable(),
     messageCount: p.integer().nullable(),
     storageStatus: p.enum(['active', 'archived', 'deleted'] as const).default('active'),
+    /** Reads of the archive file (chat, HTTP, export), like client_file_storage's (UC-004). */
+    accessedCount: p.integer().default(0),
+    lastAccessed: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
     updatedAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()).onUpdate(() => new Date()),
   },

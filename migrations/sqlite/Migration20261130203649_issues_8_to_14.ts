@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130201849_issues_8_to_14 extends Migration {
+export class Migration20261130203649_issues_8_to_14 extends Migration {
 
-  override name = 'Migration20261130201849_issues_8_to_14';
+  override name = 'Migration20261130203649_issues_8_to_14';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`message_pricing\` (\`message_id\` text not null primary key, \`category\` text not null, \`pricing_model\` text null, \`billable\` integer null, \`reported_at\` datetime not null);`);
@@ -47,6 +47,9 @@ export class Migration20261130201849_issues_8_to_14 extends Migration {
 
     this.addSql(`alter table \`client_file_storage\` add column \`expired_at\` datetime null;`);
 
+    this.addSql(`alter table \`client_conversation_archive\` add column \`accessed_count\` integer not null default 0;`);
+    this.addSql(`alter table \`client_conversation_archive\` add column \`last_accessed\` datetime null;`);
+
     this.addSql(`alter table \`conversations_log\` add column \`body_length\` integer null;`);
     this.addSql(`alter table \`conversations_log\` add column \`business_number_id\` text null;`);
     this.addSql(`alter table \`conversations_log\` add column \`reply_state\` text null;`);
@@ -80,6 +83,9 @@ export class Migration20261130201849_issues_8_to_14 extends Migration {
     this.addSql(`alter table \`audit_log\` drop column \`target_digest\`;`);
     this.addSql(`alter table \`audit_log\` drop column \`details_digest\`;`);
     this.addSql(`alter table \`audit_log\` drop column \`erased_at\`;`);
+
+    this.addSql(`alter table \`client_conversation_archive\` drop column \`accessed_count\`;`);
+    this.addSql(`alter table \`client_conversation_archive\` drop column \`last_accessed\`;`);
 
     this.addSql(`alter table \`client_file_storage\` drop column \`expired_at\`;`);
 

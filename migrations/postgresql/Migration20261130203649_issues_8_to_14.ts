@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130201849_issues_8_to_14 extends Migration {
+export class Migration20261130203649_issues_8_to_14 extends Migration {
 
-  override name = 'Migration20261130201849_issues_8_to_14';
+  override name = 'Migration20261130203649_issues_8_to_14';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "message_pricing" ("message_id" varchar(255) not null, "category" varchar(50) not null, "pricing_model" varchar(50) null, "billable" boolean null, "reported_at" timestamptz not null, primary key ("message_id"));`);
@@ -38,6 +38,8 @@ export class Migration20261130201849_issues_8_to_14 extends Migration {
     this.addSql(`alter table "customer_reports" alter column "cliente_id" drop not null;`);
 
     this.addSql(`alter table "client_file_storage" add "expired_at" timestamptz null;`);
+
+    this.addSql(`alter table "client_conversation_archive" add "accessed_count" int not null default 0, add "last_accessed" timestamptz null;`);
 
     this.addSql(`alter table "conversations_log" add "body_length" int null, add "business_number_id" varchar(50) null, add "reply_state" varchar(16) null, add "reply_claimed_at" timestamptz null, add "reply_to" varchar(255) null;`);
     this.addSql(`create index "idx_conv_reply_state" on "conversations_log" ("reply_state", "date");`);
@@ -82,6 +84,8 @@ export class Migration20261130201849_issues_8_to_14 extends Migration {
     this.addSql(`drop table if exists "whatsapp_group_member_events" cascade;`);
 
     this.addSql(`alter table "audit_log" drop column "hash_version", drop column "actor_phone_digest", drop column "target_digest", drop column "details_digest", drop column "erased_at";`);
+
+    this.addSql(`alter table "client_conversation_archive" drop column "accessed_count", drop column "last_accessed";`);
 
     this.addSql(`alter table "client_file_storage" drop column "expired_at";`);
 
