@@ -1,3 +1,4 @@
+import { dropLinesMentioning, erasableLogFiles } from './scrub-logs.ts';
 import { join } from 'node:path';
 import { raw } from '@mikro-orm/core';
 import { strToU8, zipSync } from 'fflate';
@@ -194,6 +195,10 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
       result.filesDeleted = keys.size;
       await deps.files.backend.deletePrefix(`${clientRoot(clienteId)}/`);
       forgetClientTree(deps.config.STORAGE_DIR, clienteId);
+      // 7. Logs and recordings outside the database that repeat their messages.
+      for (const file of erasableLogFiles(deps.config.STORAGE_DIR, deps.config.RECORD_EVENTS)) {
+        await dropLinesMentioning(file, needles).catch((err) => log.warn({ err }, 'a log file could not be scrubbed'));
+      }
       if (kind === 'sqlite') {
         // secure_delete zeroes freed cells; the WAL still holds old page images until it is reset.
         await em.execute('pragma wal_checkpoint(TRUNCATE)').catch((err) => log.warn({ err }, 'wal checkpoint after erasure failed'));

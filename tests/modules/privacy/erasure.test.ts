@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -103,6 +104,9 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       const raw = h.db.orm.em.fork().getConnection();
       await raw.execute(kind === 'postgresql' ? 'create table loyalty_notes (id serial primary key, note varchar(40), extra jsonb)' : 'create table loyalty_notes (id integer primary key, note text, extra json)');
       await raw.execute('insert into loyalty_notes (note, extra) values (?, ?)', [`VIP: ${NAME}`, JSON.stringify({ phone: PHONE, lid: LID })]);
+      // BuilderBot's own log repeats message content (outside the database): one line is theirs.
+      mkdirSync(join(h.db.config.STORAGE_DIR, 'whatsapp'), { recursive: true });
+      writeFileSync(join(h.db.config.STORAGE_DIR, 'whatsapp', 'core.class.log'), `[x] from ${PHONE}: ${SECRET}\n[y] from 34699999999: hola\n`);
       // Staff work that leaves traces: listings, an archive, a backup, an export.
       expect(await h.say(PHONES.admin, `/archivo lista +${PHONE}`)).toContain('Archivos de');
       expect(await h.say(PHONES.admin, `/archivo archivar +${PHONE} 2026-11-01 2026-11-30 html`)).toContain('Archivados 2');
@@ -121,6 +125,8 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       expect(ask).toContain('Vas a BORRAR');
       const done = await h.say(PHONES.superAdmin, `/confirmar ${codeIn(ask)}`);
       expect(done).toContain(`Cliente #${client.id} borrado`);
+      // Only their lines leave the log; other people's stay.
+      expect(readFileSync(join(h.db.config.STORAGE_DIR, 'whatsapp', 'core.class.log'), 'utf8')).toBe('[y] from 34699999999: hola\n');
 
       // Every column of every table (found in the database catalog, so new tables count too).
       const em = h.db.orm.em.fork();
