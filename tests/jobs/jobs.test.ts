@@ -23,7 +23,7 @@ describe('src/jobs/index.ts: every module\'s background work in one list', () =>
       expect(running.scheduler.names().sort()).toEqual([
         ...jobs.filter((j) => j.kind === 'cron').map((j) => j.name),
         // templates.sync only when Meta is configured (it is not here).
-        'files.retention', 'segments.recompute', 'segments.scores', 'reports.stats-rollup', 'reports.scheduled', 'reports.retry',
+        'files.retention', 'segments.recompute', 'segments.scores', 'templates.alerts', 'reports.stats-rollup', 'reports.scheduled', 'reports.retry',
         'legacy.registration',
       ].sort());
       expect(jobs.map((j) => j.name)).toEqual([

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from '../../logger.ts';
@@ -28,21 +29,48 @@ export function createAlerts(deps: { orm: Orm; logger: Logger; now(): Date; noti
   const log = deps.logger.child({ module: 'templates.alerts' });
   let markerMayExist = true;
 
-  async function tell(phones: string[], message: string): Promise<number> {
-    let sent = 0;
-    for (const phone of new Set(phones)) {
-      try {
-        await deps.notify(phone, message);
-        sent++;
-      } catch (err) {
-        log.warn({ err }, 'template alert not delivered');
-      }
+  /** Sends one stored alert; the row goes only once it was delivered. */
+  async function deliver(key: string, phone: string, message: string): Promise<boolean> {
+    try {
+      await deps.notify(phone, message);
+    } catch (err) {
+      log.warn({ err }, 'template alert not delivered yet; kept for a retry');
+      return false;
     }
+    await withEm(deps.orm, (em) => em.nativeDelete(TemplateSyncState, { stateKey: key } as never));
+    return true;
+  }
+
+  /**
+   * Alerts are durable: each (person, message) is stored first (`alert:<id>` rows in
+   * template_sync_state), then sent; one that cannot be sent now (no transport, WhatsApp down)
+   * stays until `retryPending` (a job, every minute) delivers it — a paused template is never
+   * silently unannounced.
+   */
+  async function tell(phones: string[], message: string): Promise<number> {
+    const rows = [...new Set(phones)].map((phone) => ({ key: `alert:${randomUUID()}`, phone }));
+    if (!rows.length) return 0;
+    await withEm(deps.orm, async (em) => {
+      for (const r of rows) em.create(TemplateSyncState, { stateKey: r.key, stateValue: { phone: r.phone, message }, updatedAt: deps.now() } as never);
+      await em.flush();
+    });
+    let sent = 0;
+    for (const r of rows) if (await deliver(r.key, r.phone, message)) sent++;
     return sent;
   }
 
   return {
     tell,
+    /** Sends the alerts that could not be delivered earlier; returns how many went out. */
+    async retryPending(): Promise<number> {
+      const pending = await withEm(deps.orm, (em) => em.find(TemplateSyncState, { stateKey: { $like: 'alert:%' } } as never, { orderBy: { updatedAt: 'asc' } as never, limit: 200 }));
+      let sent = 0;
+      for (const row of pending) {
+        const v = (row.stateValue ?? {}) as { phone?: string; message?: string };
+        if (v.phone && v.message && (await deliver(row.stateKey, v.phone, v.message))) sent++;
+      }
+      return sent;
+    },
     async tokenExpired(): Promise<boolean> {
       const first = await withEm(deps.orm, async (em) => {
         try {
@@ -58,8 +86,7 @@ export function createAlerts(deps: { orm: Orm; logger: Logger; now(): Date; noti
       const phones = await withEm(deps.orm, superAdminPhones);
       const sent = await tell(phones, t('templates.alert.token'));
       log.warn({ recipients: phones.length, sent }, 'Meta access token expired: super_admins alerted');
-      // Nobody could be told (no transport right now): drop the marker so the next failure tries again.
-      if (!sent && phones.length) await withEm(deps.orm, (em) => em.nativeDelete(TemplateSyncState, { stateKey: TOKEN_KEY } as never));
+      // Nobody could be told right now: the stored alerts are delivered by retryPending later.
       return sent > 0;
     },
     /** A Graph API call worked: the token is fine again, so a later expiry must alert again. */

@@ -139,7 +139,11 @@ export function createTemplatesService(deps: TemplatesServiceDeps) {
     statusChanged: (applied: AppliedTemplateStatus[]) => withEm(orm, (em) => sync.statusChanged(em, applied)),
 
     /** The 6-hourly sync, as a cron job (listed in src/jobs/index.ts). */
+    /** Alerts (pause, disable, expired token) that could not be delivered when they happened. */
+    retryAlerts: () => alerts.retryPending(),
     registerJobs(scheduler: Scheduler): void {
+      // Undelivered alerts are retried every minute (a cheap query when there are none).
+      scheduler.add('templates.alerts', '* * * * *', async () => void (await alerts.retryPending()), { timezone: config.TZ });
       if (!graph.configured) {
         log.info('template sync not scheduled: META_ACCESS_TOKEN / META_WABA_ID not set');
         return;

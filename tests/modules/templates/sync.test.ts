@@ -124,18 +124,24 @@ describe('expired token', () => {
     b.mock.rotateToken(b.mock.token);
   });
 
-  it('keeps trying to alert when nobody could be told (no transport at the time)', async () => {
+  it('keeps an alert nobody could be told (no transport at the time) and delivers it once WhatsApp is back', async () => {
     const running = b.h.services.transports.all();
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null); // works: no marker
     b.mock.rotateToken('caducado-otra-vez');
     for (const t of running) b.h.services.transports.remove(t);
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null).catch(() => undefined);
-    expect(await withEm(b.h.orm, (em) => em.count(TemplateSyncState, {}))).toBe(0);
+    // The marker and the undelivered alert are durable rows (a restart here loses nothing).
+    const alertsKept = () => withEm(b.h.orm, (em) => em.count(TemplateSyncState, { stateKey: { $like: 'alert:%' } } as never));
+    expect(await alertsKept()).toBeGreaterThan(0);
     for (const t of running) b.h.services.transports.add(t);
     const from = b.h.sent.length;
+    // Failing again does not alert twice; the retry job delivers what was kept, once.
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null).catch(() => undefined);
+    await b.h.services.templates.retryAlerts();
+    await b.h.services.templates.retryAlerts();
     await b.h.idle();
     expect(b.sentTo(TEAM.superAdmin, from).filter((x) => x.includes('META_ACCESS_TOKEN'))).toHaveLength(1);
+    expect(await alertsKept()).toBe(0);
     b.mock.rotateToken(b.mock.token);
     await b.h.services.templates.sync(b.h.orm.em.fork() as never, null);
   });
