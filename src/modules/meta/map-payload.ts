@@ -64,8 +64,10 @@ export function mapChange(entry: MetaEntry, change: MetaChange, where: string, c
     out.skipped.push(`field "${field}" without a value object`);
     return out;
   }
-  if (field === 'message_template_status_update') {
-    const parsed = parseTemplateStatus(value as MetaTemplateStatusUpdate, entry?.time);
+  if (field === 'message_template_status_update' || field === 'template_category_update') {
+    // A category change travels as the pseudo-event CATEGORY_UPDATE with Meta's new category.
+    const v = value as MetaTemplateStatusUpdate;
+    const parsed = parseTemplateStatus(field === 'template_category_update' ? { ...v, event: 'CATEGORY_UPDATE' } : v, entry?.time);
     if (parsed) out.templateUpdates.push(parsed);
     else out.skipped.push('template status update without event');
     return out;

@@ -81,13 +81,16 @@ export interface MetaTemplateStatusUpdate {
   message_template_language?: string;
   reason?: string | null;
   other_info?: { title?: string; description?: string };
+  /** `template_category_update` only: Meta moved the template to another category. */
+  previous_category?: string;
+  new_category?: string;
 }
 
 /** The object every WhatsApp webhook carries; anything else is not for us. */
 export const WHATSAPP_OBJECT = 'whatsapp_business_account';
 
 /** Fields whose changes MarIADono processes; other subscribed fields are acknowledged and ignored. */
-export const HANDLED_FIELDS = ['messages', 'message_template_status_update'] as const;
+export const HANDLED_FIELDS = ['messages', 'message_template_status_update', 'template_category_update'] as const;
 
 /**
  * Text every database accepts: PostgreSQL refuses NUL characters (in text and jsonb) and lone

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { MessageTemplate, type IMessageTemplate } from '../templates/message-template.entity.ts';
 import type { MetaTemplateStatusUpdate } from './payload.ts';
+import { fromMetaCategory } from '../templates/category.ts';
 
 /**
  * `message_template_status_update` → message_templates. The templates module owns the table; this
@@ -16,6 +17,8 @@ export interface TemplateStatusChange {
   reason: string | null;
   /** entry.time (seconds): a late retry of an older event must not undo a newer one. */
   eventTime: number | null;
+  /** CATEGORY_UPDATE only: Meta's new category (MARKETING, UTILITY, AUTHENTICATION). */
+  newCategory?: string | null;
 }
 
 type Effect = { status?: IMessageTemplate['status']; approval: IMessageTemplate['approvalStatusMeta']; keepReason?: boolean };
@@ -52,6 +55,7 @@ export function parseTemplateStatus(value: MetaTemplateStatusUpdate, entryTime?:
     language: text(value.message_template_language, 10),
     reason,
     eventTime: typeof entryTime === 'number' && Number.isFinite(entryTime) ? entryTime : null,
+    ...(text(value.new_category, 32) ? { newCategory: text(value.new_category, 32)!.toUpperCase() } : {}),
   };
 }
 
@@ -70,23 +74,43 @@ export interface AppliedTemplateStatus {
   after: { status: IMessageTemplate['status']; approval: IMessageTemplate['approvalStatusMeta'] };
 }
 
+/** The local templates a change names (by Meta id, Meta name or our name, and language). */
+async function matchingTemplates(em: EntityManager, change: TemplateStatusChange): Promise<IMessageTemplate[]> {
+  const or: Array<Record<string, unknown>> = [];
+  if (change.metaTemplateId) or.push({ metaTemplateId: change.metaTemplateId });
+  if (change.metaTemplateName) or.push({ metaTemplateName: change.metaTemplateName }, { templateName: change.metaTemplateName });
+  if (!or.length) return [];
+  const where: Record<string, unknown> = { $or: or };
+  // Meta names one template per language; ours carries its language_code.
+  if (change.language && !change.metaTemplateId) where.languageCode = change.language;
+  const found = await em.find(MessageTemplate, where as never);
+  return !found.length && where.languageCode ? em.find(MessageTemplate, { $or: or } as never) : found;
+}
+
+/**
+ * `template_category_update`: Meta recategorized a template (it may, e.g. UTILITY → MARKETING).
+ * The local PRD category follows (a local category that already maps to Meta's is kept).
+ */
+async function applyCategoryChange(em: EntityManager, change: TemplateStatusChange): Promise<number> {
+  const rows = await matchingTemplates(em, change);
+  for (const tpl of rows) {
+    const next = fromMetaCategory(change.newCategory, tpl.templateCategory);
+    if (next && next !== tpl.templateCategory) tpl.templateCategory = next;
+  }
+  await em.flush();
+  return rows.length;
+}
+
 /**
  * Applies the change; idempotent (the same event twice leaves the row untouched). Returns the
  * number of templates it concerns: 0 when no local template matches (created in Meta's UI only).
  * Templates actually moved are pushed onto `applied` (the templates module audits and alerts).
  */
 export async function applyTemplateStatus(em: EntityManager, change: TemplateStatusChange, now: Date, applied: AppliedTemplateStatus[] = []): Promise<number> {
+  if (change.event === 'CATEGORY_UPDATE') return applyCategoryChange(em, change);
   const effect = templateEffect(change.event);
   if (!effect) return 0;
-  const or: Array<Record<string, unknown>> = [];
-  if (change.metaTemplateId) or.push({ metaTemplateId: change.metaTemplateId });
-  if (change.metaTemplateName) or.push({ metaTemplateName: change.metaTemplateName }, { templateName: change.metaTemplateName });
-  if (!or.length) return 0;
-  const where: Record<string, unknown> = { $or: or };
-  // Meta names one template per language; ours carries its language_code.
-  if (change.language && !change.metaTemplateId) where.languageCode = change.language;
-  let rows = await em.find(MessageTemplate, where as never);
-  if (!rows.length && where.languageCode) rows = await em.find(MessageTemplate, { $or: or } as never);
+  const rows = await matchingTemplates(em, change);
   let updated = 0;
   for (const tpl of rows) {
     const last = tpl.metaResponseData as { event?: string; reason?: string | null; eventTime?: number | null } | null;

@@ -101,6 +101,15 @@ describe('/plantilla sincronizar', () => {
     for (const phone of ALERTED) expect(b.sentTo(phone, from).join('\n')).toContain('Meta ha desactivado la plantilla «util_2» (Incumple la política)');
     expect(b.h.services.templates.cacheSize()).toBe(0);
   });
+
+  it('follows Meta recategorizing a template (template_category_update webhook)', async () => {
+    const row = (await tpl('util_2'))!;
+    expect(row.templateCategory).not.toBe('marketing');
+    const change = { field: 'template_category_update', value: { message_template_id: row.metaTemplateId, message_template_name: 'util_2', message_template_language: 'es', previous_category: 'UTILITY', new_category: 'MARKETING' } };
+    await b.h.services.meta.inbox.store(`cat-${Date.now()}`, envelope([change as never], { wabaId: '555' }));
+    await b.h.services.meta.worker.drain(10_000);
+    expect((await tpl('util_2'))!.templateCategory).toBe('marketing');
+  });
 });
 
 describe('expired token', () => {
