@@ -19,7 +19,7 @@ import { createReplayHarness } from '../src/transport/replay/harness.ts';
  * The last line printed is one JSON object with the figures.
  */
 
-import { argOf, Database, type RawDb } from './lib/raw.ts';
+import { argOf, Database } from './lib/raw.ts';
 
 const CUSTOMERS = 1000;
 const T0 = 1732420000;

@@ -24,7 +24,7 @@ import { dayRange, monthDays } from '../src/modules/reports/dates.ts';
  * The last line printed is one JSON object with the figures.
  */
 
-import { argOf, Database, type RawDb } from './lib/raw.ts';
+import { argOf, Database } from './lib/raw.ts';
 
 const TZ = 'Europe/Madrid';
 const NOW = zonedTime(2026, 11, 15, 12, 0, 0, TZ)!;

@@ -131,8 +131,6 @@ export function createServices(deps: ServiceDeps): Services {
   const secrets = createSecretBox(deps.config.TOTP_ENCRYPTION_KEY);
   const rbac = createRbacService(deps);
   const auth = createAuthService({ ...deps, rbac, audit, secrets });
-  // The templates module hears about status webhooks (audit, cache, pause alerts): bound below.
-  let templates: TemplatesService | null = null;
   const meta = createMetaService(deps, {
     metrics,
     // Webhook deliveries enter the same ingest pipeline as Baileys (strict write: the inbox retries).
@@ -143,7 +141,7 @@ export function createServices(deps: ServiceDeps): Services {
   });
   for (const t of meta.transports) transports.add(t);
   const campaigns = createCampaignsService(deps);
-  templates = createTemplatesService(templatesDepsOf({ deps, audit, outbound, transports, meta, ingest }));
+  const templates = createTemplatesService(templatesDepsOf({ deps, audit, outbound, transports, meta, ingest }));
   const segments = createSegmentsService(deps);
   const privacy = createPrivacyService({ ...deps, audit, files });
   const reports = createReportsService(deps);

@@ -35,16 +35,9 @@ export const jobs: Job[] = [
     schedule: () => '*/30 * * * * *',
     run: async ({ services }) => void (await services.ingest.sweepEarlyReceipts()),
   },
-  // messaging: answers a failed send or a crash left pending (replies.ts), every minute, on every
-  // transport that answers customers. Cheap when there is nothing: one indexed query.
-  {
-    kind: 'cron',
-    name: 'messaging.pending-replies',
-    schedule: () => '* * * * *',
-    run: async ({ services }) => {
-      for (const t of services.transports.all()) await t.answerPending?.();
-    },
-  },
+  // messaging: answers what a failed send or a crash left pending (replies.ts), every minute,
+  // through the sweepers the running channels registered. Cheap when there is nothing.
+  { kind: 'cron', name: 'messaging.pending-replies', schedule: () => '* * * * *', run: ({ services }) => services.replies.sweep() },
   // whatsapp (Baileys): group re-sync and failed media downloads.
   {
     kind: 'cron',

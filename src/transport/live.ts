@@ -104,10 +104,6 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     async syncGroups() {
       if (state.get().status === 'open') await session.syncGroups();
     },
-    // Messages a crash or a dropped connection left unanswered (also answered on every connect).
-    async answerPending() {
-      if (state.get().status === 'open') await session.answerPending();
-    },
     // Failed media downloads, rebuilt from their stored media key and asked for again.
     async repairMedia() {
       const sock = socket();
@@ -129,6 +125,10 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     },
   };
   services.groupSync = session.fetchGroups;
+  // Messages a crash or a dropped connection left unanswered (also answered on every connect).
+  const removeSweeper = services.replies.addSweeper(async () => {
+    if (state.get().status === 'open') await session.answerPending();
+  });
   kit.bot.httpServer(config.BOT_PORT);
   watchdog.start();
   log.info({ botPort: config.BOT_PORT, pairing: config.PAIRING_PHONE ? 'code' : 'qr' }, 'WhatsApp transport starting');
@@ -138,6 +138,7 @@ export async function startLiveTransport(app: App): Promise<{ transport: Transpo
     async stop() {
       watchdog.stop();
       services.groupSync = null;
+      removeSweeper();
       provider.shutdown();
       await Promise.race([session.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
       await services.ingest.close();

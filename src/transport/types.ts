@@ -78,8 +78,6 @@ export interface Transport {
    */
   businessNumberId(): string | null;
   state(): ConnectionState;
-  /** Answers logged messages a crash or a failed send left unanswered (replies.ts; a job calls it). */
-  answerPending?(): Promise<unknown>;
   /** Re-syncs the groups this number is in (Baileys; the group-sync job calls it). */
   syncGroups?(): Promise<void>;
   /** Retries failed media downloads (Baileys' re-upload request; the media-repair job calls it). */

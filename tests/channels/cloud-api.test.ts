@@ -13,6 +13,23 @@ afterEach(async () => c?.cleanup());
 const sql = <T = Record<string, unknown>>(q: string, p: unknown[] = []) => c.orm.em.fork().getConnection().execute(q, p) as Promise<T[]>;
 
 describe('Cloud API conversations', () => {
+  it('answers a message whose reply Meta refused once the sweep runs again, once, under the same derived ids', async () => {
+    c = await createCloudHarness();
+    await c.say(ANA, 'hola');
+    // Every send to Meta fails for a while (5xx): the answer stays pending, logged as failed.
+    c.graph.failNext('/', 500, 20);
+    expect(await c.say(ANA, 'mis pedidos')).toEqual([]);
+    const [row] = await sql<{ message_id: string; reply_state: string }>("select message_id, reply_state from conversations_log where message_direction = 'inbound' order by id desc limit 1");
+    expect(row!.reply_state).toBe('pending');
+    c.graph.clearFailures();
+    const before = c.graph.sent.length;
+    await c.services.replies.sweep();
+    await c.services.replies.sweep();
+    expect(sendTexts(c.graph.sent.slice(before))).toEqual([t('flows.orders_none')]);
+    expect((await sql<{ reply_state: string }>('select reply_state from conversations_log where message_id = ?', [row!.message_id]))[0]!.reply_state).toBe('done');
+    expect(await sql("select delivery_status from conversations_log where reply_to = ? order by id", [row!.message_id])).toEqual([{ delivery_status: 'sent' }]);
+  });
+
   it('sends the menu as real reply buttons, and a tapped button_reply id drives the menu', async () => {
     c = await createCloudHarness();
     const [welcome, menu] = await c.say(ANA, 'hola', { name: 'Ana' });

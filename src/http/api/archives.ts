@@ -4,7 +4,7 @@ import type { Actor } from '../../modules/files/files.service.ts';
 import type { IClientConversationArchive } from '../../modules/files/client-conversation-archive.entity.ts';
 import { errorRef, noQuery, nullableDateTime, nullableString, protectedErrors, uuidParam } from '../schemas.ts';
 import { binaryResponse, sendFile } from './download.ts';
-import { findClient } from './clients.ts';
+import { findClient, phoneParam } from './clients.ts';
 import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 import { checkStepUp } from '../../modules/admin/totp.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
@@ -17,7 +17,6 @@ import { normalizePhone } from '../../shared/phone.ts';
  * chat-only, behind its step-up confirmation.
  */
 
-const phoneParam = { type: 'object', properties: { phone: { type: 'string', minLength: 6, maxLength: 32 } }, required: ['phone'], additionalProperties: false } as const;
 
 const archiveSchema = {
   type: 'object',

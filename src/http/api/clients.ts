@@ -9,7 +9,7 @@ import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.
 
 /** /api/clients/:phone and its files (metadata; the bytes come from /api/files/:fileId). */
 
-const phoneParam = {
+export const phoneParam = {
   type: 'object',
   properties: { phone: { type: 'string', minLength: 6, maxLength: 32, description: 'Teléfono con prefijo internacional, p. ej. 34600000001 o +34600000001' } },
   required: ['phone'],

@@ -51,11 +51,8 @@ export interface FileFilter {
   offset?: number;
 }
 
-export interface Actor {
-  userId: number | null;
-  phone: string | null;
-  channel: NonNullable<AuditEntry['channel']>;
-}
+import type { Actor } from '../identity/audit.service.ts';
+export type { Actor };
 
 export const MAX_PAGE = 500;
 

@@ -1,4 +1,4 @@
-import { jidUser, lidJid } from '../../transport/jid.ts';
+import { lidJid } from '../../transport/jid.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { WhatsappGroup, type IWhatsappGroup } from './whatsapp-group.entity.ts';
 import { WhatsappGroupMember, type IWhatsappGroupMember } from './whatsapp-group-member.entity.ts';

@@ -2,6 +2,13 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { ServiceDeps } from '../../shared/service-deps.ts';
 
 /** One audit row as callers describe it (the service adds time, hash chain and redaction). */
+/** Who did something, as the audit log records it (a staff member through chat, HTTP, the CLI). */
+export interface Actor {
+  userId: number | null;
+  phone: string | null;
+  channel: NonNullable<AuditEntry['channel']>;
+}
+
 export interface AuditEntry {
   actorId?: number | null;
   actorPhone?: string | null;

@@ -75,6 +75,9 @@ export interface PendingInbound {
   messageType: string;
   date: Date;
   platform: string | null;
+  businessNumberId: string | null;
+  /** The message's extra data (`raw`): a tapped button's id, a reaction's target … */
+  extra: Record<string, unknown> | null;
   clienteId: number | null;
   phone: string;
   name: string | null;
@@ -85,15 +88,18 @@ export interface ReplyStore {
   /** Gives the claim up; `back`: the state to leave it in for the next sweep (null: untouched). */
   release(messageId: string, back: 'pending' | 'replying' | null): Promise<void>;
   done(messageId: string): Promise<void>;
-  /** A command ran: its replies become pending outbound rows, and the message `replying`. */
-  storeCommandReplies(messageId: string, rows: Array<Record<string, unknown>>): Promise<void>;
   /** The stored replies of a command interrupted while replying, in order. */
   storedReplies(messageId: string): Promise<Array<{ position: number; reply: StoredReply; status: string | null }>>;
   /** Whether `messageId` is this client's first inbound message (the welcome depends on it). */
   isFirstInbound(messageId: string): Promise<boolean>;
   /** Answerable messages newer than `since` that nobody holds, oldest first. */
   unanswered(since: Date, limit: number): Promise<PendingInbound[]>;
-  holding(): number;
+  /**
+   * Who answers what a crash or a failed send left pending: each running channel registers its
+   * sweeper (Baileys session, Cloud API channel); `sweep` runs them all (a job, every minute).
+   */
+  addSweeper(fn: () => Promise<unknown>): () => void;
+  sweep(): Promise<void>;
 }
 
 export function createReplyStore(deps: { orm: Orm; dbKind: 'sqlite' | 'postgresql'; leaseMs?: number; wallClock?: () => number }): ReplyStore {
@@ -101,6 +107,7 @@ export function createReplyStore(deps: { orm: Orm; dbKind: 'sqlite' | 'postgresq
   // SQLite: one process owns the file, so any claim this process does not hold is a dead one.
   const leaseMs = deps.dbKind === 'sqlite' ? 0 : (deps.leaseMs ?? 120_000);
   const held = new Set<string>();
+  const sweepers = new Set<() => Promise<unknown>>();
 
   const conn = (em: EntityManager) => em.getConnection();
 
@@ -145,14 +152,6 @@ export function createReplyStore(deps: { orm: Orm; dbKind: 'sqlite' | 'postgresq
         held.delete(messageId);
       }
     },
-    storeCommandReplies: (messageId, rows) =>
-      withEm(deps.orm, (em) =>
-        em.transactional(async (tem) => {
-          const t = tem as unknown as EntityManager;
-          if (rows.length) await t.createQueryBuilder(ConversationLog).insert(rows as never).onConflict('messageId').ignore().execute();
-          await t.nativeUpdate(ConversationLog, { messageId } as never, { replyState: 'replying' } as never);
-        }),
-      ),
     storedReplies: (messageId) =>
       withEm(deps.orm, async (em) => {
         const rows = (await conn(em).execute(
@@ -175,6 +174,13 @@ export function createReplyStore(deps: { orm: Orm; dbKind: 'sqlite' | 'postgresq
         )) as Array<{ n: number | string }>;
         return Number(row?.n ?? 0) === 0;
       }),
+    addSweeper(fn) {
+      sweepers.add(fn);
+      return () => void sweepers.delete(fn);
+    },
+    async sweep() {
+      for (const fn of [...sweepers]) await fn();
+    },
     unanswered: (since, limit) =>
       withEm(deps.orm, async (em) => {
         const rows = await em.find(
@@ -192,11 +198,12 @@ export function createReplyStore(deps: { orm: Orm; dbKind: 'sqlite' | 'postgresq
             messageType: r.messageType,
             date: r.date,
             platform: r.platformOrigin ?? null,
+            businessNumberId: r.businessNumberId ?? null,
+            extra: (r.raw && typeof r.raw === 'object' ? r.raw : null) as Record<string, unknown> | null,
             clienteId: (r.cliente as { id?: number } | null)?.id ?? null,
             phone: r.from,
             name: (r.cliente as { nombre?: string | null } | null)?.nombre ?? null,
           }));
       }),
-    holding: () => held.size,
   };
 }

@@ -25,11 +25,8 @@ import { createHeaderMedia } from './media-header.ts';
  * usage in template-send.ts. Every write drops the in-process cache.
  */
 
-export interface Actor {
-  userId: number | null;
-  phone: string | null;
-  channel: NonNullable<AuditEntry['channel']>;
-}
+import type { Actor } from '../identity/audit.service.ts';
+export type { Actor };
 
 export interface CoreDeps extends ServiceDeps {
   graph: TemplateGraph;

@@ -40,6 +40,8 @@ export interface MockGraph {
   onSend?: (s: MockGraphSend) => void;
   addMedia(id: string, bytes: Buffer, mime: string): string;
   failNext(prefix: string, status: number, times?: number, headers?: Record<string, string>): void;
+  /** Drops the failures still queued by failNext. */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,9 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
       const sha = createHash('sha256').update(bytes).digest('hex');
       media.set(id, { bytes, mime, sha });
       return sha;
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     failNext(prefix, status, times = 1, headers = {}) {
       failures.push({ prefix, status, left: times, headers });

@@ -26,6 +26,8 @@ import type { CloudApiProvider } from './provider.ts';
 export interface CloudChannel {
   /** Answers one logged Cloud API message (its ingest outcome says whether it is new). */
   answer(e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void>;
+  /** Answers Cloud API messages left pending (the messaging.pending-replies job runs it). */
+  answerPending(): Promise<number>;
   stop(): void;
 }
 
@@ -147,6 +149,33 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     await flowRuns.run(services, from, e.messageId, claim, () => provider.deliver({ from, body, name: e.senderName ?? undefined, mariadono }));
   }
 
+  /**
+   * Cloud API messages a failed send left pending (a crash before answering is covered by the
+   * inbox, which reprocesses the delivery): rebuilt from their log rows and answered again.
+   */
+  async function answerPending(): Promise<number> {
+    const since = new Date(clock.now().getTime() - config.REPLY_MAX_AGE);
+    let answered = 0;
+    for (const row of await services.replies.unanswered(since, 500)) {
+      if (row.platform !== 'meta_cloud' || !row.remoteJid) continue;
+      const e: MessageReceived = {
+        type: 'message', platform: 'meta_cloud', messageId: row.messageId, chatJid: row.remoteJid, isGroup: false,
+        senderPhone: row.phone, peerPhone: row.phone, senderName: row.name, fromMe: false, timestamp: row.date,
+        messageType: row.messageType as MessageReceived['messageType'], body: row.body, upsertType: 'notify',
+        businessNumberId: row.businessNumberId, extra: row.extra ?? undefined,
+      };
+      const outcome: MessageOutcome = { messageId: row.messageId, ok: true, inserted: false, userId: row.clienteId, phone: row.phone, lid: null, firstContact: false, replyState: row.state };
+      try {
+        await answer(e, outcome);
+        answered++;
+      } catch (err) {
+        log.error({ err, msgId: row.messageId }, 'pending Cloud API message not answered');
+      }
+    }
+    return answered;
+  }
+  const removeSweeper = services.replies.addSweeper(answerPending);
+
   const unsubscribe = services.meta.onLogged(async (logged) => {
     for (const { event, outcome } of logged) {
       try {
@@ -160,8 +189,10 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
 
   return {
     answer,
+    answerPending,
     stop() {
       unsubscribe();
+      removeSweeper();
       provider.hooks = null;
     },
   };

@@ -1,18 +1,16 @@
+import { chatActor } from '../actor.ts';
 import { z } from 'zod';
 import { text, type Reply } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { FILE_TYPES } from '../../files/client-file-storage.entity.ts';
 import { ARCHIVE_FORMATS } from '../../files/archive.ts';
-import type { Actor } from '../../files/files.service.ts';
 import type { OpenedFile } from '../../files/file-access.service.ts';
-import type { Caller } from '../../identity/rbac.service.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
 import { parseSince, zPhone } from '../args.ts';
 import { formatDateTime } from '../format.ts';
 
 const DAY_MS = 86_400_000;
-const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, phone: caller.phone, channel: 'chat' });
 const zId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: (i) => t('files.bad_id', { id: String(i.input).slice(0, 40) }) });
 
 /** A day typed as 2026-11-01 / hoy / ayer, in TZ; `end` gives the start of the next day (inclusive ranges). */
@@ -90,7 +88,7 @@ export const archivoCommand = defineCommand({
       async run({ em, args, services, caller, now }) {
         const tz = services.deps.config.TZ;
         const client = await services.files.clientByPhone(em, args.telefono);
-        const { archive, messageCount } = await services.files.archiveConversation(em, actorOf(caller), client.id, {
+        const { archive, messageCount } = await services.files.archiveConversation(em, chatActor(caller), client.id, {
           from: dayOf(args.desde, now, tz)!, to: dayOf(args.hasta, now, tz, true)!, format: args.formato ?? 'json', move: args.mover !== undefined && args.mover !== 'no',
         });
         return [text(t(archive.storageStatus === 'archived' ? 'files.archived_moved' : 'files.archived', { count: messageCount, id: archive.archiveId, format: archive.format }))];
@@ -107,7 +105,7 @@ export const archivoCommand = defineCommand({
       examples: ['/archivo restaurar 3f2b8c1e-0d6a-4c1e-9a51-2b1f8f0c9d7e'],
       target: (args) => args.archiveId,
       async run({ em, args, services, caller }) {
-        const { restored } = await services.files.restoreArchive(em, actorOf(caller), args.archiveId);
+        const { restored } = await services.files.restoreArchive(em, chatActor(caller), args.archiveId);
         return [text(t('files.restored', { count: restored }))];
       },
     }),
@@ -123,7 +121,7 @@ export const archivoCommand = defineCommand({
       examples: ['/archivo respaldo +34600000001'],
       async run({ em, args, services, caller }) {
         const client = await services.files.clientByPhone(em, args.telefono);
-        const backup = await services.files.backupClient(em, actorOf(caller), client.id);
+        const backup = await services.files.backupClient(em, chatActor(caller), client.id);
         return [text(t('files.backup_done', { entries: backup.entries.length, size: backup.size, name: backup.key.split('/').pop() }))];
       },
     }),

@@ -1,10 +1,9 @@
+import { chatActor } from '../actor.ts';
 import { z } from 'zod';
 import { text } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
 import { ConflictError } from '../../../shared/errors.ts';
-import type { Caller } from '../../identity/rbac.service.ts';
-import type { Actor } from '../../files/files.service.ts';
-import { defineCommand, defineSubcommand } from '../registry.ts';
+import { defineSubcommand } from '../registry.ts';
 import { zPhone } from '../args.ts';
 
 /**
@@ -13,7 +12,6 @@ import { zPhone } from '../args.ts';
  */
 
 const phoneArgs = z.object({ telefono: zPhone }).strict();
-const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, phone: caller.phone, channel: 'chat' });
 
 export const clienteDatosSubcommands = [
   defineSubcommand({
@@ -33,7 +31,7 @@ export const clienteDatosSubcommands = [
     },
     async run({ em, args, services, caller }) {
       const client = await services.files.clientByPhone(em, args.telefono);
-      const result = await services.privacy.exportClient(em, actorOf(caller), client.id);
+      const result = await services.privacy.exportClient(em, chatActor(caller), client.id);
       return [{ kind: 'document', path: result.path, fileName: result.fileName, mimetype: 'application/zip', caption: t('privacy.export_done', { phone: args.telefono, sections: Object.keys(result.sections).length, files: result.files }) }];
     },
   }),
@@ -56,7 +54,7 @@ export const clienteDatosSubcommands = [
     },
     async run({ em, args, services, caller, auditNotes }) {
       const client = await services.files.clientByPhone(em, args.telefono);
-      const result = await services.privacy.eraseClient(em, actorOf(caller), client.id);
+      const result = await services.privacy.eraseClient(em, chatActor(caller), client.id);
       Object.assign(auditNotes, { clienteId: client.id });
       const rows = Object.values(result.deletedRows).reduce((a, b) => a + b, 0);
       return [text(t('privacy.erased', { id: client.id, rows, files: result.filesDeleted, mentions: result.scrubbedColumns }))];

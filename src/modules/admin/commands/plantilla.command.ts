@@ -1,9 +1,8 @@
+import { chatActor } from '../actor.ts';
 import { z } from 'zod';
 import { text, type Reply } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
 import { ValidationError } from '../../../shared/errors.ts';
-import type { Caller } from '../../identity/rbac.service.ts';
-import type { Actor } from '../../templates/templates.service.ts';
 import { contentFromOptions } from '../../templates/options.ts';
 import { TEMPLATE_STATUSES } from '../../templates/message-template.entity.ts';
 import { formatTemplate, formatHistory, formatList, formatUsage } from '../../templates/format.ts';
@@ -18,7 +17,6 @@ import { parseSince, zPhone } from '../args.ts';
  */
 
 const zName = z.string().min(1).max(512);
-const actorOf = (c: Caller): Actor => ({ userId: c.userId, phone: c.phone, channel: 'chat' });
 const one = (s: string): Reply[] => [text(s)];
 /** Content options are free-form (`boton2=…`, `ejemplo1=…`): the templates module checks them. */
 const contentArgs = z.object({ nombre: zName }).catchall(z.string().max(2000));
@@ -46,7 +44,7 @@ export const plantillaCommand = defineCommand({
       async run({ em, args, services, caller }) {
         const { nombre, ...options } = args;
         const input = contentFromOptions(options);
-        const tpl = await services.templates.create(em, actorOf(caller), nombre, input);
+        const tpl = await services.templates.create(em, chatActor(caller), nombre, input);
         return one(t('templates.created', { name: tpl.templateName }));
       },
     }),
@@ -96,7 +94,7 @@ export const plantillaCommand = defineCommand({
         const { nombre, motivo, ...options } = args;
         if (!motivo?.trim()) throw new ValidationError(t('templates.reason_required'));
         const input = contentFromOptions(options);
-        const res = await services.templates.edit(em, actorOf(caller), nombre, input, motivo.trim());
+        const res = await services.templates.edit(em, chatActor(caller), nombre, input, motivo.trim());
         return one(t('templates.edited', { name: res.tpl.templateName, version: res.version, review: res.resubmitted ? t('templates.back_to_review') : '' }));
       },
     }),
@@ -111,7 +109,7 @@ export const plantillaCommand = defineCommand({
       examples: ['/plantilla enviar-aprobacion aviso_envio'],
       target: (a) => a.nombre,
       async run({ em, args, services, caller }) {
-        const tpl = await services.templates.submit(em, actorOf(caller), args.nombre);
+        const tpl = await services.templates.submit(em, chatActor(caller), args.nombre);
         return one(t('templates.submitted', { name: tpl.templateName, id: tpl.metaTemplateId, status: t(`templates.status.${tpl.status}`) }));
       },
     }),
@@ -125,7 +123,7 @@ export const plantillaCommand = defineCommand({
       usage: '/plantilla sincronizar',
       examples: ['/plantilla sincronizar'],
       async run({ em, services, caller }) {
-        const r = await services.templates.sync(em, actorOf(caller));
+        const r = await services.templates.sync(em, chatActor(caller));
         return one(t('templates.synced', { ...r }));
       },
     }),
@@ -171,7 +169,7 @@ export const plantillaCommand = defineCommand({
       examples: ['/plantilla restaurar aviso_envio 2'],
       target: (a) => a.nombre,
       async run({ em, args, services, caller, auditNotes }) {
-        const res = await services.templates.restore(em, actorOf(caller), args.nombre, args.version, args.motivo);
+        const res = await services.templates.restore(em, chatActor(caller), args.nombre, args.version, args.motivo);
         Object.assign(auditNotes, { from: args.version, to: res.version });
         return one(t('templates.restored', { name: res.tpl.templateName, from: args.version, version: res.version, review: res.resubmitted ? t('templates.back_to_review') : '' }));
       },
@@ -187,7 +185,7 @@ export const plantillaCommand = defineCommand({
       examples: ['/plantilla archivar aviso_envio'],
       target: (a) => a.nombre,
       async run({ em, args, services, caller }) {
-        const res = await services.templates.archive(em, actorOf(caller), args.nombre);
+        const res = await services.templates.archive(em, chatActor(caller), args.nombre);
         return one(t('templates.archived_done', { name: res.tpl.templateName, meta: res.deletedInMeta ? t('templates.archived_meta') : '' }));
       },
     }),
