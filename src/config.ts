@@ -112,6 +112,8 @@ const schema = z.object({
       (v) => !v || /^(sqlite:|postgres(ql)?:\/\/)/.test(v),
       'se esperaba sqlite:<ruta> o postgres://usuario@host:puerto/base',
     ),
+  /** SQLite page cache per connection, in MiB (the nightly scores over a million clients want ≥ 64). */
+  SQLITE_CACHE_MB: int(2, 65_536, 'un número de MiB entre 2 y 65536').default(64),
   HTTP_PORT: port.default(3008),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   BOT_PORT: port.default(3009),
@@ -208,7 +210,7 @@ export type DbKind = 'sqlite' | 'postgresql';
 
 export interface Config extends Omit<Raw, 'DATABASE_URL' | 'JWT_SECRET'> {
   STORAGE_DIR: string;
-  db: { kind: DbKind; url: string; sqlitePath?: string };
+  db: { kind: DbKind; url: string; sqlitePath?: string; sqliteCacheMb?: number };
   JWT_SECRET: string;
   jwtSecretEphemeral: boolean;
 }
@@ -270,7 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...rest,
     STORAGE_DIR: storageDir,
-    db: resolveDatabase(DATABASE_URL, storageDir),
+    db: { ...resolveDatabase(DATABASE_URL, storageDir), sqliteCacheMb: raw.SQLITE_CACHE_MB },
     // No secret configured: a random one per process keeps the API safe (tokens die with it).
     JWT_SECRET: JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretEphemeral: !JWT_SECRET,

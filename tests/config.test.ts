@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig, parseDuration, resolveDatabase } from '../src/config.ts';
+import { initOrm } from '../src/db/orm.ts';
 
 describe('loadConfig', () => {
   it('applies defaults with an empty environment', () => {
@@ -12,6 +16,22 @@ describe('loadConfig', () => {
     expect(c.GROUP_SYNC_CRON).toBe('0 */6 * * *');
     expect(c.jwtSecretEphemeral).toBe(true);
     expect(c.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('sizes the SQLite page cache from SQLITE_CACHE_MB (64 MiB by default) and refuses nonsense in Spanish', async () => {
+    expect(loadConfig({}).db.sqliteCacheMb).toBe(64);
+    expect(loadConfig({ SQLITE_CACHE_MB: '256' }).db.sqliteCacheMb).toBe(256);
+    for (const bad of ['0', '1.5', 'mucho', '100000']) {
+      expect(() => loadConfig({ SQLITE_CACHE_MB: bad })).toThrow(/SQLITE_CACHE_MB: se esperaba un número de MiB entre 2 y 65536/);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'mariadono-cache-'));
+    const orm = await initOrm(loadConfig({ STORAGE_DIR: dir, SQLITE_CACHE_MB: '48' }));
+    try {
+      expect(await orm.em.getConnection().execute('pragma cache_size')).toEqual([{ cache_size: -48 * 1024 }]);
+    } finally {
+      await orm.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('treats empty strings as unset', () => {

@@ -39,6 +39,7 @@ import { TemplateSyncState } from '../modules/templates/template-sync-state.enti
 import { SegmentationRule } from '../modules/segments/segmentation-rule.entity.ts';
 import { CustomerSegment } from '../modules/segments/customer-segment.entity.ts';
 import { SegmentMember } from '../modules/segments/segment-member.entity.ts';
+import { SegmentMemberHistory } from '../modules/segments/segment-member-history.entity.ts';
 import { SegmentPerformance } from '../modules/segments/segment-performance.entity.ts';
 import { CustomerScore } from '../modules/segments/customer-score.entity.ts';
 import { SegmentOverride } from '../modules/segments/segment-override.entity.ts';
@@ -59,7 +60,7 @@ export const entities = [
   WhatsappGroup, WhatsappGroupMember, WhatsappGroupClienteMapping, WhatsappGroupMessageLog, WhatsappGroupMemberEvent,
   Campaign, CampaignMessage, CampaignRecipientLog, CampaignAnalytics, CustomerReport, CampaignGoal,
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
-  SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
+  SegmentationRule, CustomerSegment, SegmentMember, SegmentMemberHistory, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, EarlyReceipt,
   MessagePricing, ReportSchedule, ReportRun,
 ];

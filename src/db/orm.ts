@@ -56,6 +56,8 @@ export async function initOrm(config: Pick<Config, 'db'>, logger?: Logger): Prom
     await conn.execute('pragma foreign_keys = on');
     await conn.execute('pragma busy_timeout = 5000');
     await conn.execute('pragma synchronous = normal');
+    // Page cache in KiB (negative): the default 2 MiB thrashes on set-based work over large tables.
+    await conn.execute(`pragma cache_size = -${Math.floor((config.db.sqliteCacheMb ?? 64) * 1024)}`);
     // Erasure (GDPR): freed pages and deleted cells are overwritten, so removed bytes do not linger.
     await conn.execute('pragma secure_delete = on');
     return orm;

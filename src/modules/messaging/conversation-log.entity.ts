@@ -69,7 +69,9 @@ export const ConversationLog = defineEntity({
     { name: 'idx_conv_date', properties: ['date'] },
     { name: 'idx_conv_client', properties: ['from', 'date'] },
     { name: 'idx_channel_date', properties: ['channel', 'date'] },
-    { name: 'idx_conv_cliente', properties: ['cliente', 'date'] },
+    // A client's timeline, and every per-client statistic of segments and scores (counts, last
+    // message, response rate, preferred channel) read from the index alone, in (client, date, id) order.
+    { name: 'idx_conv_cliente', properties: ['cliente', 'date', 'id', 'messageDirection', 'channel'] },
     { name: 'idx_conv_reply_state', properties: ['replyState', 'date'] },
     // Reports (issue 12): distinct users per channel over a range, answered from the index alone.
     { name: 'idx_conv_channel_user', properties: ['channel', 'date', 'from'] },

@@ -9,7 +9,8 @@ import { newUuid, rows, run, ts, uuidParam, type SqlCtx } from './sql.ts';
  * transaction. The wanted set (rule ∪ includes − excludes, by type) is materialized once in a
  * temporary table, then three statements move the history forward:
  *   left        active members no longer wanted → is_active = false, left_date = now
- *   reactivated former members wanted again      → is_active = true, left_date = null, joined_date = now
+ *   reactivated former members wanted again      → their last stint copied to segment_member_history,
+ *                                                  then is_active = true, left_date = null, joined_date = now
  *   joined      wanted clients never seen before → a new row with joined_date and reason_joined
  * Nobody is touched twice, nothing is deleted (history is kept). Two recomputes racing on
  * PostgreSQL (the hourly job and `/segmento recalcular`) cannot insert a member twice: the
@@ -53,6 +54,9 @@ export async function recomputeMembers(em: EntityManager, ctx: SqlCtx, w: Wanted
   const at = ts(ctx, ctx.now);
   const left = await run(em, sql`update segment_members set is_active = false, left_date = ${at}
     where segment_id = ${seg} and is_active = true and cliente_id not in (select cliente_id from ${TMP})`);
+  await run(em, sql`insert into segment_member_history (history_id, segment_id, cliente_id, joined_date, left_date, reason_joined, created_at)
+    select ${newUuid(ctx)}, segment_id, cliente_id, joined_date, left_date, reason_joined, ${at} from segment_members
+    where segment_id = ${seg} and is_active = false and left_date is not null and cliente_id in (select cliente_id from ${TMP})`);
   const reactivated = await run(em, sql`update segment_members set is_active = true, left_date = null, joined_date = ${at},
       reason_joined = (select case when t.reason = 'manual' then 'manual (reactivated)' else 'rule (reactivated)' end from ${TMP} t where t.cliente_id = segment_members.cliente_id)
     where segment_id = ${seg} and is_active = false and cliente_id in (select cliente_id from ${TMP})`);

@@ -72,37 +72,95 @@ function baseQuery(ctx: SqlCtx, where: Sql): Sql {
 const ctes = (ctx: SqlCtx) => sql`${messageStatsCte(ctx)}, ${responseCte(ctx)}, ${orderStatsCte(ctx)}`;
 const valueOf = (terms: Term[]) => sql`round(cast(${sql.join(terms.map((t) => sql`${sql.raw(String(t.weight))} * ${t.factor}`), sql` + `)} as numeric), 2)`;
 
+/** Working tables of one computation (temporary: per connection, emptied before and after). */
+const VALUES_TMP = sql.raw('score_values_tmp');
+const RANKS_TMP = sql.raw('score_ranks_tmp');
+
 /**
- * Computes all five scores for every client (`user_type = 'client'`) in one statement:
- * upsert on (cliente_id, score_type), percentile = share of clients with a lower score.
+ * Computes all five scores for every client (`user_type = 'client'`), set-based, in one
+ * transaction:
+ *   1. every client's inputs (one pass per source table) and the five values → a temporary table;
+ *   2. percentiles from a histogram: for each score type and distinct value, how many clients
+ *      score lower (`below`) — the same number as `rank() - 1`, without sorting 5 × N rows;
+ *   3. only values that changed are written to `score_value` (the `idx_score_type` index is
+ *      touched for those alone); percentile and `last_calculated` are set on every row;
+ *   4. clients scored for the first time get new rows, with time-ordered UUIDs (v7) on SQLite so
+ *      the primary-key index is appended to rather than written at random.
+ * Percentile = share of clients with a lower score: 100 · below / (count − 1), 100 when alone.
  * Returns the number of clients scored.
  */
-export async function computeAllScores(em: EntityManager, ctx: SqlCtx): Promise<number> {
+export interface ScoreRun {
+  /** Clients scored. */
+  clients: number;
+  /** Rows whose value changed, rows created. */
+  changed: number;
+  created: number;
+  /** Milliseconds per step: inputs and values, percentiles, changed values, every row stamped, new rows. */
+  ms: { values: number; percentiles: number; changed: number; stamped: number; created: number };
+}
+
+export async function computeAllScores(em: EntityManager, ctx: SqlCtx): Promise<ScoreRun> {
   const terms = termsOf(ctx);
-  const per = SCORE_TYPES.map((s) => sql`select b.id as id, ${str(s)} as score_type, ${valueOf(terms[s])} as v from b`);
   const at = ts(ctx, ctx.now);
-  const query = sql`with ${ctes(ctx)},
-    b as materialized (${baseQuery(ctx, sql`u.user_type = 'client'`)}),
-    vals as (${sql.join(per, sql` union all `)}),
-    ranked as (
-      select id, score_type, v,
-        rank() over (partition by score_type order by v) as rk,
-        count(*) over (partition by score_type) as cnt
-      from vals)
-    insert into customer_scores (score_id, cliente_id, score_type, score_value, score_percentile, last_calculated, created_at, updated_at)
-    select ${newUuid(ctx)}, id, score_type, v,
-      case when cnt > 1 then (100 * (rk - 1)) / (cnt - 1) else 100 end,
-      ${at}, ${at}, ${at}
-    from ranked where 1 = 1
-    on conflict (cliente_id, score_type) do update set
-      score_value = excluded.score_value, score_percentile = excluded.score_percentile,
-      last_calculated = excluded.last_calculated, updated_at = excluded.updated_at`;
+  const types = sql.join(SCORE_TYPES.map((s) => sql`(${str(s)})`), sql`, `);
+  const valueCase = sql`case t.score_type ${sql.join(SCORE_TYPES.map((s) => sql`when ${str(s)} then ${valueOf(terms[s])}`), sql` `)} end`;
+  const pct = sql`case when r.cnt > 1 then (100 * r.below) / (r.cnt - 1) else 100 end`;
+  const match = sql`s.cliente_id = customer_scores.cliente_id and s.score_type = customer_scores.score_type`;
   return em.transactional(async (tx) => {
+    await run(tx, sql`create temporary table if not exists ${VALUES_TMP} (cliente_id bigint not null, score_type varchar(32) not null, v decimal(14,2) not null, primary key (cliente_id, score_type))`);
+    await run(tx, sql`create temporary table if not exists ${RANKS_TMP} (score_type varchar(32) not null, v decimal(14,2) not null, below bigint not null, cnt bigint not null, primary key (score_type, v))`);
+    await run(tx, sql`delete from ${VALUES_TMP}`);
+    await run(tx, sql`delete from ${RANKS_TMP}`);
     // Staff are not scored; a client who became staff loses their old scores.
     await run(tx, sql`delete from customer_scores where cliente_id in (select id from usuarios where user_type <> 'client')`);
-    const n = await run(tx, query);
-    return Math.round(n / SCORE_TYPES.length);
+    let t = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const d = Math.round(now - t);
+      t = now;
+      return d;
+    };
+    const scored = await run(tx, sql`with ${ctes(ctx)},
+      b as materialized (${baseQuery(ctx, sql`u.user_type = 'client'`)}),
+      t (score_type) as (values ${types})
+      insert into ${VALUES_TMP} (cliente_id, score_type, v)
+      select b.id, t.score_type, ${valueCase} from b cross join t`);
+    const values = lap();
+    await run(tx, sql`insert into ${RANKS_TMP} (score_type, v, below, cnt)
+      select score_type, v, coalesce(sum(c) over (partition by score_type order by v rows between unbounded preceding and 1 preceding), 0),
+        sum(c) over (partition by score_type)
+      from (select score_type, v, count(*) as c from ${VALUES_TMP} group by score_type, v) h`);
+    const percentiles = lap();
+    const changed = await run(tx, sql`update customer_scores set score_value = s.v from ${VALUES_TMP} s
+      where ${match} and (customer_scores.score_value is null or customer_scores.score_value <> s.v)`);
+    const changedMs = lap();
+    await run(tx, sql`update customer_scores set score_percentile = ${pct}, last_calculated = ${at}, updated_at = ${at}
+      from ${VALUES_TMP} s join ${RANKS_TMP} r on r.score_type = s.score_type and r.v = s.v
+      where ${match}`);
+    const stamped = lap();
+    const created = await run(tx, sql`insert into customer_scores (score_id, cliente_id, score_type, score_value, score_percentile, last_calculated, created_at, updated_at)
+      select ${orderedUuid(ctx)}, s.cliente_id, s.score_type, s.v, ${pct}, ${at}, ${at}, ${at}
+      from ${VALUES_TMP} s join ${RANKS_TMP} r on r.score_type = s.score_type and r.v = s.v
+      where not exists (select 1 from customer_scores c where c.cliente_id = s.cliente_id and c.score_type = s.score_type)
+      order by s.cliente_id, s.score_type
+      on conflict (cliente_id, score_type) do nothing`);
+    const createdMs = lap();
+    await run(tx, sql`delete from ${VALUES_TMP}`);
+    await run(tx, sql`delete from ${RANKS_TMP}`);
+    return { clients: Math.round(scored / SCORE_TYPES.length), changed, created, ms: { values, percentiles, changed: changedMs, stamped, created: createdMs } };
   });
+}
+
+/**
+ * A new row's UUID. PostgreSQL: random (v4). SQLite: version 7 (RFC 9562) — wall-clock
+ * milliseconds, then a per-statement counter (the temporary row's rowid, method 1 of the RFC),
+ * then 32 random bits — so consecutive inserts land at the end of the primary-key index.
+ */
+function orderedUuid(ctx: SqlCtx): Sql {
+  if (ctx.dialect === 'postgresql') return newUuid(ctx);
+  const ms = sql`printf('%012x', ${Date.now()})`;
+  const n = sql`printf('%010x', s.rowid)`;
+  return sql`lower(substr(${ms}, 1, 8) || '-' || substr(${ms}, 9, 4) || '-7' || substr(${n}, 1, 3) || '-8' || substr(${n}, 4, 3) || '-' || substr(${n}, 7, 4) || hex(randomblob(4)))`;
 }
 
 export interface ScoreExplanation {

@@ -10,6 +10,7 @@ import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
 import { CustomerSegment, type ICustomerSegment } from './customer-segment.entity.ts';
 import { SegmentationRule } from './segmentation-rule.entity.ts';
 import { SegmentMember, type ISegmentMember } from './segment-member.entity.ts';
+import { SegmentMemberHistory } from './segment-member-history.entity.ts';
 import { SegmentOverride } from './segment-override.entity.ts';
 import { orderedCriteria, ruleTypeOf, validateCriteria, type Criteria } from './criteria.ts';
 import { explainQuery } from './compile.ts';
@@ -44,6 +45,13 @@ export interface MemberRow {
   member: ISegmentMember;
   phone: string;
   nombre: string | null;
+}
+
+/** One period of membership: `left` null while it lasts. */
+export interface Stint {
+  joined: Date;
+  left: Date | null;
+  reason: string | null;
 }
 
 export interface ExplainLine {
@@ -210,17 +218,21 @@ export function createSegmentsService(deps: SegmentsDeps) {
     },
 
     /** Each criterion of the segment's rule for one client: pass or fail, with the actual value. */
-    async explain(em: EntityManager, segment: ICustomerSegment, phone: string): Promise<{ client: IUsuario; lines: ExplainLine[]; matched: boolean | null; override: 'include' | 'exclude' | null; member: boolean }> {
+    async explain(em: EntityManager, segment: ICustomerSegment, phone: string): Promise<{ client: IUsuario; lines: ExplainLine[]; matched: boolean | null; override: 'include' | 'exclude' | null; member: boolean; stints: Stint[] }> {
       const client = await clientByPhone(em, phone);
       const override = await em.findOne(SegmentOverride, { segment: segment.segmentId, cliente: client.id } as never);
-      const member = (await em.count(SegmentMember, { segment: segment.segmentId, cliente: client.id, isActive: true } as never)) > 0;
+      const current = await em.findOne(SegmentMember, { segment: segment.segmentId, cliente: client.id } as never);
+      const member = current?.isActive === true;
+      const earlier = await em.find(SegmentMemberHistory, { segment: segment.segmentId, cliente: client.id } as never, { orderBy: { joinedDate: 'asc', historyId: 'asc' } as never });
+      const stints: Stint[] = earlier.map((h) => ({ joined: h.joinedDate, left: h.leftDate, reason: h.reasonJoined ?? null }));
+      if (current) stints.push({ joined: current.joinedDate, left: current.isActive ? null : (current.leftDate ?? null), reason: current.reasonJoined ?? null });
       const criteria = criteriaOf(segment);
-      if (!criteria || segment.segmentType === 'manual') return { client, lines: [], matched: null, override: override?.mode ?? null, member };
+      if (!criteria || segment.segmentType === 'manual') return { client, lines: [], matched: null, override: override?.mode ?? null, member, stints };
       const ctx = ctxOf(em);
       const { query, leaves } = explainQuery(ctx, criteria, client.id);
       const [row] = await rows<Record<string, unknown>>(em, query);
       const lines = leaves.map((l, i) => ({ ...describeLeaf(l, row ?? {}, ctx), pass: Number(row?.[`l${i}`]) === 1 }));
-      return { client, lines, matched: Number(row?.matched) === 1, override: override?.mode ?? null, member };
+      return { client, lines, matched: Number(row?.matched) === 1, override: override?.mode ?? null, member, stints };
     },
 
     /** All active members (phone, name, joined, reason) for `/segmento exportar`, in pages. */
@@ -237,8 +249,11 @@ export function createSegmentsService(deps: SegmentsDeps) {
       return loadProfile(em, ctxOf(em, now), await clientByPhone(em, phone));
     },
 
+    /** All five scores for every client; returns the number of clients scored. */
     async computeScores(now = deps.clock.now()): Promise<number> {
-      return withEm(deps.orm, (em) => computeAllScores(em, ctxOf(em, now)));
+      const res = await withEm(deps.orm, (em) => computeAllScores(em, ctxOf(em, now)));
+      log.debug({ ...res }, 'scores computed');
+      return res.clients;
     },
   };
 }

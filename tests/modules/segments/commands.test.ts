@@ -57,6 +57,7 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       const yes = await h.say(PHONES.analyst, '/segmento explicar "Activos Madrid" +34613000001');
       expect(yes).toContain('✅ location = madrid → Madrid');
       expect(yes).toContain('✅ last_interaction_days = 30 → hace 1 días');
+      expect(yes).toMatch(/🗓️ Pertenencia: desde el \d{4}-\d{2}-\d{2}\./);
       expect(await h.say(PHONES.analyst, '/segmento explicar Feria +34613000002')).toContain('Segmento manual: la pertenencia es a mano (incluido a mano)');
       expect(await h.say(ADMIN, '/segmento recalcular VIP')).toContain('«VIP»: 1 activos');
       expect(await h.say(ADMIN, '/segmento recalcular')).toContain('2 segmentos dinámicos e híbridos recalculados');

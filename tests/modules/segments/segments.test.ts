@@ -4,6 +4,7 @@ import type { DbKind } from '../../../src/config.ts';
 import { makeAdminHarness, type AdminHarness } from '../admin/harness.ts';
 import { validateCriteria, criteriaFromPairs } from '../../../src/modules/segments/criteria.ts';
 import { SegmentMember } from '../../../src/modules/segments/segment-member.entity.ts';
+import { SegmentMemberHistory } from '../../../src/modules/segments/segment-member-history.entity.ts';
 import { SegmentPerformance } from '../../../src/modules/segments/segment-performance.entity.ts';
 import { CustomerScore } from '../../../src/modules/segments/customer-score.entity.ts';
 import { CustomerSegment } from '../../../src/modules/segments/customer-segment.entity.ts';
@@ -96,6 +97,12 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       const again = await h.em((em) => em.find(SegmentMember, { cliente: b.id } as never));
       expect(again).toHaveLength(1);
       expect(again[0]).toMatchObject({ isActive: true, leftDate: null, reasonJoined: 'rule (reactivated)' });
+      expect(new Date(again[0]!.joinedDate).getTime()).toBe(later.getTime());
+      // The first stint (joined at the start, left ten days later) is kept in the history.
+      const earlier = await h.em((em) => em.find(SegmentMemberHistory, { cliente: b.id } as never));
+      expect(earlier.map((e) => [new Date(e.joinedDate).getTime(), new Date(e.leftDate).getTime(), e.reasonJoined])).toEqual([[now0.getTime(), later.getTime(), 'rule']]);
+      const ex = await h.em(async (em) => h.services.segments.explain(em, await h.services.segments.findByName(em, 'Activos'), '34611000002'));
+      expect(ex.stints.map((p) => [p.joined.getTime(), p.left?.getTime() ?? null])).toEqual([[now0.getTime(), later.getTime()], [later.getTime(), null]]);
 
       const s = await h.em((em) => em.findOneOrFail(CustomerSegment, { segmentName: 'Activos' } as never));
       expect(s).toMatchObject({ totalCustomers: 2, activeCustomers: 2 });
@@ -187,6 +194,52 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
         const eng = profile.explanations.find((e) => e.score === 'engagement')!;
         expect(eng.terms.map((t) => t.points)).toEqual([16, 30, 27]);
         expect(eng.inputs).toMatchObject({ mensajes_30d: 4, enviados_90d: 2, respondidos_90d: 2, pedidos: 3, gastado: 180 });
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('give every client the share of clients scoring lower (ties equal), refresh every row, and only new rows get ids', async () => {
+      const h = await makeAdminHarness(kind);
+      try {
+        const now = h.clock.now();
+        // 40 clients with few distinct inputs, so many scores tie.
+        await h.em(async (em) => {
+          for (let i = 0; i < 40; i++) {
+            const c = await makeClient(em, `3461300${String(i).padStart(4, '0')}`, { createdAt: new Date(now.getTime() - (i % 4) * 100 * DAY) });
+            if (i % 3) await addMessages(em, c, now, [['inbound', i % 5], ['outbound', 1 + (i % 7)]]);
+            if (i % 2) await addOrders(em, c, now, [[`${10 * (i % 3)}.50`, 5 + (i % 6) * 30]]);
+          }
+        });
+        const check = async (at: Date) => {
+          const all = await h.em((em) => em.find(CustomerScore, {}));
+          expect(all).toHaveLength(200);
+          for (const type of ['engagement', 'loyalty', 'purchase_propensity', 'churn_risk', 'lifetime_value']) {
+            const mine = all.filter((s) => s.scoreType === type);
+            for (const s of mine) {
+              const lower = mine.filter((o) => Number(o.scoreValue) < Number(s.scoreValue)).length;
+              expect(s.scorePercentile, `${type} ${s.scoreValue}`).toBe(Math.floor((100 * lower) / (mine.length - 1)));
+            }
+            expect(new Set(mine.map((s) => s.scoreValue)).size, `${type} has ties`).toBeLessThan(mine.length);
+          }
+          expect(all.every((s) => s.lastCalculated!.getTime() === at.getTime())).toBe(true);
+          return new Map(all.map((s) => [`${s.cliente.id}:${s.scoreType}`, s.scoreId]));
+        };
+        expect(await h.services.segments.computeScores(now)).toBe(40);
+        const ids = await check(now);
+        expect([...ids.values()].every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+        expect(new Set(ids.values()).size).toBe(200);
+        // Same inputs an hour later: no value changes, yet every row is stamped with the new run.
+        h.clock.advance(3_600_000);
+        await h.services.segments.computeScores(h.clock.now());
+        expect(await check(h.clock.now())).toEqual(ids);
+        // A new client gets rows; the others keep theirs.
+        await h.em((em) => makeClient(em, '34613009999'));
+        h.clock.advance(20 * DAY);
+        expect(await h.services.segments.computeScores(h.clock.now())).toBe(41);
+        const later = await h.em((em) => em.find(CustomerScore, {}));
+        expect(later).toHaveLength(205);
+        for (const [key, id] of ids) expect(later.find((s) => `${s.cliente.id}:${s.scoreType}` === key)!.scoreId).toBe(id);
       } finally {
         await h.close();
       }

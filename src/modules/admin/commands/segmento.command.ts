@@ -157,6 +157,10 @@ export const segmentoCommand = defineCommand({
           lines.push(...ex.lines.map((l) => t('segments.explain.line', { icon: l.pass ? '✅' : '❌', label: l.label, actual: l.actual })));
           if (s.segmentType === 'hybrid') lines.push(manual);
         }
+        if (ex.stints.length) {
+          const periods = ex.stints.map((p) => (p.left ? t('segments.explain.stint_closed', { joined: fmtDate(p.joined), left: fmtDate(p.left) }) : t('segments.explain.stint_open', { joined: fmtDate(p.joined) })));
+          lines.push(t('segments.explain.history', { periods: periods.join('; ') }));
+        }
         return [text(lines.join('\n'))];
       },
     }),
