@@ -49,8 +49,9 @@ import { EarlyReceipt } from '../modules/messaging/early-receipt.entity.ts';
 import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
 import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
 import { ReportRun } from '../modules/reports/report-run.entity.ts';
+import { ChannelMonthlyUser } from '../modules/reports/channel-monthly-user.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (41 tables). */
+/** The explicit entity list: every table MarIADono owns (42 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -61,5 +62,5 @@ export const entities = [
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, EarlyReceipt,
-  MessagePricing, ReportSchedule, ReportRun,
+  MessagePricing, ReportSchedule, ReportRun, ChannelMonthlyUser,
 ];

@@ -16,7 +16,7 @@ import { Pedido } from '../../../src/modules/orders/pedido.entity.ts';
 import { MessagePricing } from '../../../src/modules/reports/message-pricing.entity.ts';
 import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
 import { ValidationError } from '../../../src/shared/errors.ts';
-import { A, at, B, C, clientIds, msg, seedClients, seedNovember, TZ, WA } from './fixture.ts';
+import { A, at, B, C, clientIds, msg, seedClients, seedNovember, SMS, TZ, WA } from './fixture.ts';
 import { parseCsv, pngSize } from './parse.ts';
 
 const KINDS: DbKind[] = (await pgAvailable()) ? ['sqlite', 'postgresql'] : ['sqlite'];
@@ -186,6 +186,49 @@ describe.each(KINDS)('%s', (kind) => {
       expect(html).toContain('Rendimiento de campaña · Black Friday');
       expect(existsSync(join(db.config.STORAGE_DIR, r.filePath))).toBe(true);
       expect(r.filePath).toMatch(/^reports\//);
+    });
+  });
+
+  describe(`the same figures once the closed days are rolled up (${kind})`, () => {
+    const figures = async () => ({
+      monthly: (await gen({ type: 'monthly_activity', month: '2026-11', format: 'json' })).data,
+      october: (await gen({ type: 'monthly_activity', month: '2026-10', format: 'json' })).data,
+      channels: (await gen({ type: 'channel_analysis', from: '2026-10-01', to: '2026-11-05', format: 'json' })).data,
+      custom: (await gen({ type: 'custom', from: '2026-11-01', to: '2026-11-05', metrics: ['usuarios', 'entrantes'], format: 'json' })).data,
+    });
+    const summaryRows = () => withEm(db.orm, (em) => em.getConnection().execute(`select month, channel_id, phone, active_days from channel_monthly_users order by month, channel_id, phone`));
+
+    it('unique users come from channel_monthly_users for closed days and match the live figures', async () => {
+      // A message today (11-05, never rolled up) from a counterpart absent on closed days: read live.
+      await withEm(db.orm, async (em) => {
+        msg(em, D, '2026-11-05 09:00', 'inbound', WA);
+        await em.flush();
+      });
+      const live = await figures();
+      expect((live.monthly.totals as Record<string, unknown>).unique_users).toBe(4);
+      expect(table(live.october, 'channels').map((c) => c.unique_users)).toEqual([1]);
+      expect(table(live.channels, 'channels').map((c) => [c.channel, c.unique_users])).toEqual([['WhatsApp', 3], ['SMS Local', 1]]);
+      expect((live.custom.total as Record<string, unknown>).usuarios).toBe(4);
+
+      await withEm(db.orm, (em) => reports.stats.backfill(em));
+      // One row per month, channel and counterpart; bit d-1 = active on day d.
+      expect(await summaryRows()).toEqual([
+        { month: '2026-09', channel_id: WA, phone: D, active_days: 2 ** 15 },
+        { month: '2026-10', channel_id: WA, phone: A, active_days: 2 ** 20 },
+        { month: '2026-11', channel_id: WA, phone: A, active_days: 2 ** 1 },
+        { month: '2026-11', channel_id: WA, phone: B, active_days: 2 ** 1 + 2 ** 2 },
+        { month: '2026-11', channel_id: SMS, phone: C, active_days: 2 ** 1 + 2 ** 2 },
+      ]);
+      expect(await figures()).toEqual(live);
+
+      // Proof that closed days are read from the summary: a counterpart only it knows is counted.
+      await withEm(db.orm, (em) => em.getConnection().execute(`insert into channel_monthly_users (month, channel_id, phone, active_days) values ('2026-11', ${SMS}, '34600000099', 4)`));
+      const tampered = await figures();
+      expect((tampered.monthly.totals as Record<string, unknown>).unique_users).toBe(5);
+      expect(table(tampered.channels, 'channels').map((c) => [c.channel, c.unique_users])).toEqual([['WhatsApp', 3], ['SMS Local', 2]]);
+      // Re-running the day restores the exact figures (the rollup owns the day's bits).
+      await withEm(db.orm, (em) => reports.stats.rollupDay(em, '2026-11-03'));
+      expect(await figures()).toEqual(live);
     });
   });
 });
