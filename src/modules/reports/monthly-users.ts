@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { addDays, dayRange, daysBetween } from './dates.ts';
+import { addDays, dayRange, daysBetween, monthDays } from './dates.ts';
 import { num, rows, type Dialect } from './sql.ts';
 
 /**
@@ -39,6 +39,9 @@ export async function rollupMonthlyUsers(em: EntityManager, d: Dialect, day: str
   await conn.execute(`delete from channel_monthly_users where month = ? and active_days = 0`, [month], 'run', ctx);
 }
 
+/** Every day of `month` ('YYYY-MM'). */
+const monthMask = (month: string): number => 2 ** Number(monthDays(month)[1].slice(8, 10)) - 1;
+
 /** Contiguous runs of days, as [first, last]. */
 function runs(days: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -62,8 +65,11 @@ export async function distinctUsers(em: EntityManager, d: Dialect, tz: string | 
   const parts: string[] = [];
   const params: unknown[] = [];
   if (masks.size) {
-    parts.push(`select channel_id, phone from channel_monthly_users where ${[...masks].map(() => '(month = ? and (active_days & ?) <> 0)').join(' or ')}`);
-    for (const [month, mask] of masks) params.push(month, mask);
+    // A whole month needs no mask test (rows without any day are deleted), so the unique index
+    // (month, channel_id, phone) answers it alone.
+    const terms = [...masks].map(([month, mask]) => (mask === monthMask(month) ? { sql: 'month = ?', values: [month] } : { sql: '(month = ? and (active_days & ?) <> 0)', values: [month, mask] }));
+    parts.push(`select channel_id, phone from channel_monthly_users where ${terms.map((x) => x.sql).join(' or ')}`);
+    for (const x of terms) params.push(...x.values);
   }
   if (live.length) {
     parts.push(`select channel_id, "from" as phone from conversations_log where channel_id is not null and (${live.map(() => '(date >= ? and date < ?)').join(' or ')})`);
