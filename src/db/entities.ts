@@ -50,8 +50,9 @@ import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
 import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
 import { ReportRun } from '../modules/reports/report-run.entity.ts';
 import { ChannelMonthlyUser } from '../modules/reports/channel-monthly-user.entity.ts';
+import { ClientMonthlyActivity } from '../modules/reports/client-monthly-activity.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (42 tables). */
+/** The explicit entity list: every table MarIADono owns (43 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -62,5 +63,5 @@ export const entities = [
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, EarlyReceipt,
-  MessagePricing, ReportSchedule, ReportRun, ChannelMonthlyUser,
+  MessagePricing, ReportSchedule, ReportRun, ChannelMonthlyUser, ClientMonthlyActivity,
 ];

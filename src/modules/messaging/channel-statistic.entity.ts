@@ -17,8 +17,9 @@ export const ChannelStatistic = defineEntity({
     averageResponseTimeSeconds: p.integer().nullable(),
     uniqueUsers: p.integer().nullable(),
     /**
-     * Not in the PRD: the rollup also wrote this day's counterparts to `channel_monthly_users`
-     * (same transaction). Null on days rolled up before that table existed: backfill redoes them.
+     * Not in the PRD: the rollup also wrote this day into the monthly summaries
+     * (`channel_monthly_users`, `client_monthly_activity`; same transaction). Null on days rolled
+     * up before they existed: backfill redoes them.
      */
     usersSummarized: p.boolean().nullable(),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),

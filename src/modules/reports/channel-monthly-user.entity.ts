@@ -2,11 +2,10 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { MessageChannel } from '../messaging/message-channel.entity.ts';
 
 /**
- * `channel_monthly_users` (not in the PRD; the PRD's "summary tables for reports"): one row per
- * local month, channel and counterpart (`conversations_log.from`) with at least one message that
+ * `channel_monthly_users` (not in the PRD; a summary table for reports): one row per local month, channel and counterpart (`conversations_log.from`) with at least one message that
  * month, and `active_days`, a bit mask of the month's days on which they had one (bit 0 = day 1).
- * Written only by the `channel_statistics` rollup, day by day, so it holds exactly the rolled-up
- * days. Distinct users over a range of closed days then read one row per counterpart and month
+ * Written only by the `channel_statistics` rollup, day by day (monthly-summary.ts), so it holds
+ * exactly the rolled-up days. Distinct users over a range of closed days then read one row per counterpart and month
  * (`active_days & <days of the range> <> 0`) instead of every message of the range.
  * `phone`: the column name puts it under erasure's "rows that name the client by phone".
  */

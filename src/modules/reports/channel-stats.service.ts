@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { addDays, dayRange, daysBetween, localDay } from './dates.ts';
-import { distinctUsers, rollupMonthlyUsers } from './monthly-users.ts';
+import { activeSet, CLIENTS, rollupSummary, USERS, type MonthlySummary } from './monthly-summary.ts';
 import { dialectOf, num, numOrNull, rows } from './sql.ts';
 
 /**
@@ -20,8 +20,9 @@ import { dialectOf, num, numOrNull, rows } from './sql.ts';
  *
  * The rollup is idempotent (upsert on `unique_channel_date`; rows of channels that no longer
  * have traffic that day are removed), so re-running a day gives the same rows. In the same
- * transaction it writes the day's counterparts to `channel_monthly_users` (monthly-users.ts), so
- * distinct users over closed days never read the log.
+ * transaction it writes the day into the monthly summaries (`channel_monthly_users`,
+ * `client_monthly_activity`; monthly-summary.ts), so distinct counts over closed days never read
+ * the log.
  */
 
 export interface DayChannelStats {
@@ -109,7 +110,8 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
             users_summarized = excluded.users_summarized`,
           [crypto.randomUUID(), s.channelId, day, s.inbound, s.outbound, s.failed, s.avgResponseSeconds, s.uniqueUsers, true, d.at(deps.clock.now())], 'run', ctx);
       }
-      await rollupMonthlyUsers(tx as EntityManager, d, day, tz);
+      await rollupSummary(tx as EntityManager, d, USERS, day, tz);
+      await rollupSummary(tx as EntityManager, d, CLIENTS, day, tz);
     });
     return stats;
   }
@@ -120,10 +122,18 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     return new Set(r.map((x) => String(x.day).slice(0, 10)));
   }
 
-  /** Rolled-up days between `from` and `to` whose counterparts are in `channel_monthly_users`. */
+  /** Rolled-up days between `from` and `to` that are in the monthly summaries. */
   async function summarizedDays(em: EntityManager, from: string, to: string): Promise<Set<string>> {
     const r = await rows<{ day: string }>(em, `select distinct cast(date as varchar(10)) as day from channel_statistics where date >= ? and date <= ? and users_summarized = ?`, [from, to, true]);
     return new Set(r.map((x) => String(x.day).slice(0, 10)));
+  }
+
+  /** The keys of `summary` active in [from, to] as a SELECT: closed summarized days from the summary, the rest live. */
+  async function active(em: EntityManager, summary: MonthlySummary, from: string, to: string): Promise<{ sql: string; params: unknown[] }> {
+    const today = localDay(deps.clock.now(), tz);
+    const closedTo = to < today ? to : addDays(today, -1);
+    const rolled = from <= closedTo ? await summarizedDays(em, from, closedTo) : new Set<string>();
+    return activeSet(d, tz, summary, from, to, rolled);
   }
 
   /**
@@ -132,9 +142,14 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
    * is read live: the log's index answers it with no more rows than the summary would read.
    */
   async function uniqueUsers(em: EntityManager, from: string, to: string, phone?: string): Promise<Map<number, number>> {
-    const today = localDay(deps.clock.now(), tz);
-    const rolled = phone || from === to ? new Set<string>() : await summarizedDays(em, from, to < today ? to : addDays(today, -1));
-    if (!phone) return distinctUsers(em, d, tz, from, to, rolled);
+    if (!phone) {
+      const set = from === to ? activeSet(d, tz, USERS, from, to, new Set()) : await active(em, USERS, from, to);
+      const per = await rows<Record<string, unknown>>(em, `select channel_id, count(distinct phone) as n from (${set.sql}) u group by channel_id`, set.params);
+      const all = await rows<Record<string, unknown>>(em, `select count(distinct phone) as n from (${set.sql}) u`, set.params);
+      const out = new Map(per.map((r) => [num(r.channel_id), num(r.n)]));
+      out.set(0, num(all[0]?.n));
+      return out;
+    }
     const [s] = dayRange(from, tz);
     const [, e] = dayRange(to, tz);
     const where = `date >= ? and date < ? and channel_id is not null and "from" = ?`;
@@ -195,7 +210,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     return out.sort((a, b) => (a.day === b.day ? a.channelId - b.channelId : a.day < b.day ? -1 : 1));
   }
 
-  return { computeDay, rollupDay, backfill, daily, rolledDays, summarizedDays, uniqueUsers };
+  return { computeDay, rollupDay, backfill, daily, rolledDays, summarizedDays, uniqueUsers, active };
 }
 
 export type ChannelStatsService = ReturnType<typeof createChannelStatsService>;
