@@ -23,10 +23,17 @@ export interface MonthlySummary {
   source: string[];
   /** Which messages count (over `conversations_log c`). */
   filter: string;
+  /**
+   * Sort the live rows by the first key: on SQLite this steers a day's scan to the covering index
+   * that starts with that key (`idx_conv_channel_user`: channel, date, from; ~8× faster than
+   * `idx_conv_date` plus a row lookup per message at 10 M rows). Ranges are read one per part for
+   * the same reason: an OR of date ranges sends the planner back to `idx_conv_date`.
+   */
+  sortLive: boolean;
 }
 
-export const USERS: MonthlySummary = { table: 'channel_monthly_users', keys: ['channel_id', 'phone'], source: ['c.channel_id', 'c."from"'], filter: 'c.channel_id is not null' };
-export const CLIENTS: MonthlySummary = { table: 'client_monthly_activity', keys: ['cliente_id'], source: ['c.cliente_id'], filter: `c.message_direction = 'inbound' and c.cliente_id is not null` };
+export const USERS: MonthlySummary = { table: 'channel_monthly_users', keys: ['channel_id', 'phone'], source: ['c.channel_id', 'c."from"'], filter: 'c.channel_id is not null', sortLive: true };
+export const CLIENTS: MonthlySummary = { table: 'client_monthly_activity', keys: ['cliente_id'], source: ['c.cliente_id'], filter: `c.message_direction = 'inbound' and c.cliente_id is not null`, sortLive: false };
 
 /** Bit of a day in its month's `active_days`. */
 export const dayBit = (day: string): number => 2 ** (Number(day.slice(8, 10)) - 1);
@@ -86,11 +93,12 @@ export function activeSet(d: Dialect, tz: string | undefined, s: MonthlySummary,
     parts.push(`select ${s.keys.join(', ')} from ${s.table} where ${terms.map((x) => x.sql).join(' or ')}`);
     for (const x of terms) params.push(...x.values);
   }
-  if (live.length) {
-    const cols = s.source.map((c, i) => `${c} as ${s.keys[i]}`).join(', ');
-    parts.push(`select ${cols} from conversations_log c where ${s.filter} and (${live.map(() => '(c.date >= ? and c.date < ?)').join(' or ')})`);
-    for (const [a, b] of live) params.push(d.at(dayRange(a, tz)[0]), d.at(dayRange(b, tz)[1]));
-  }
+  const cols = s.source.map((c, i) => `${c} as ${s.keys[i]}`).join(', ');
+  live.forEach(([a, b], i) => {
+    const one = `select ${cols} from conversations_log c where ${s.filter} and c.date >= ? and c.date < ?`;
+    parts.push(s.sortLive ? `select * from (${one} order by 1) l${i}` : one);
+    params.push(d.at(dayRange(a, tz)[0]), d.at(dayRange(b, tz)[1]));
+  });
   if (!parts.length) parts.push(`select ${s.keys.join(', ')} from ${s.table} where 1 = 0`);
   return { sql: parts.join(' union all '), params };
 }
