@@ -162,7 +162,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
   /**
    * Rolls up every closed day since the first logged message that has traffic but no rows
    * (start-up: the process was down at 00:05, or the data predates the feature), and the days
-   * rolled up before `channel_monthly_users` existed (their rows have `users_summarized` null).
+   * rolled up before the monthly summaries existed (their rows have `users_summarized` null).
    */
   async function backfill(em: EntityManager): Promise<string[]> {
     const first = await rows<{ first: unknown }>(em, `select min(date) as first from conversations_log where channel_id is not null`);
