@@ -103,7 +103,7 @@ describe.skipIf(!(await pgAvailable()))('mariadono migrate on PostgreSQL (real p
       const tables = await t.orm.em.getConnection().execute(
         "select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations'",
       );
-      expect(tables[0].n).toBe(42);
+      expect(tables[0].n).toBe(44);
       const roles = await t.orm.em.getConnection().execute('select count(*)::int as n from user_roles');
       expect(roles[0].n).toBe(7);
     } finally {

@@ -50,8 +50,10 @@ import { EarlyReceipt } from '../modules/messaging/early-receipt.entity.ts';
 import { MessagePricing } from '../modules/reports/message-pricing.entity.ts';
 import { ReportSchedule } from '../modules/reports/report-schedule.entity.ts';
 import { ReportRun } from '../modules/reports/report-run.entity.ts';
+import { ChannelMonthlyUser } from '../modules/reports/channel-monthly-user.entity.ts';
+import { ClientMonthlyActivity } from '../modules/reports/client-monthly-activity.entity.ts';
 
-/** The explicit entity list: every table MarIADono owns (41 tables). */
+/** The explicit entity list: every table MarIADono owns (43 tables). */
 export const entities = [
   Usuario, UserRole, UserPermission, RolePermission, AuditLog, PendingConfirmation, ConsentEvent,
   ConversationLog, MessageChannel, ChannelStatistic,
@@ -62,5 +64,5 @@ export const entities = [
   MessageTemplate, TemplateButton, TemplateVariable, TemplateUsageLog, TemplateVersion, TemplateSyncState,
   SegmentationRule, CustomerSegment, SegmentMember, SegmentMemberHistory, SegmentPerformance, CustomerScore, SegmentOverride,
   WebhookInbox, EarlyReceipt,
-  MessagePricing, ReportSchedule, ReportRun,
+  MessagePricing, ReportSchedule, ReportRun, ChannelMonthlyUser, ClientMonthlyActivity,
 ];

@@ -25,7 +25,7 @@ const PRD_TABLES = [
   'message_templates', 'template_buttons', 'template_variables', 'template_usage_log', 'template_versions',
   'segmentation_rules', 'customer_segments', 'segment_members', 'segment_performance', 'customer_scores',
 ];
-const EXTRA_TABLES = ['audit_log', 'pending_confirmations', 'webhook_inbox', 'meta_pending_status', 'consent_events', 'segment_overrides', 'template_sync_state', 'message_pricing', 'report_schedules', 'report_runs', 'whatsapp_group_member_events', 'segment_member_history'];
+const EXTRA_TABLES = ['audit_log', 'pending_confirmations', 'webhook_inbox', 'meta_pending_status', 'consent_events', 'segment_overrides', 'template_sync_state', 'message_pricing', 'report_schedules', 'report_runs', 'whatsapp_group_member_events', 'channel_monthly_users', 'client_monthly_activity', 'segment_member_history'];
 
 /** Every index / unique key the PRD names (and the extra named ones), with its table. */
 const NAMED_INDEXES: Record<string, string> = {

@@ -10,6 +10,7 @@ import { CampaignRecipientLog } from '../../src/modules/campaigns/campaign-recip
 import { TemplateUsageLog } from '../../src/modules/templates/template-usage-log.entity.ts';
 import { MessageTemplate } from '../../src/modules/templates/message-template.entity.ts';
 import { WebhookInbox } from '../../src/modules/meta/webhook-inbox.entity.ts';
+import { MessagePricing } from '../../src/modules/reports/message-pricing.entity.ts';
 import { EarlyReceipt as MetaPendingStatus } from '../../src/modules/messaging/early-receipt.entity.ts';
 import { envelope, messagesChange, multiEntry, sign, statusUpdate, templateStatusChange, textMessage } from '../helpers/meta.ts';
 import { fork, makeOutboundSend, makeTemplate, makeUser } from '../modules/meta/rows.ts';
@@ -155,6 +156,7 @@ describe('statuses that arrive before their send is recorded', () => {
     expect((await em.findOneOrFail(ConversationLog, { messageId: 'wamid.EARLY1' })).deliveryStatus).toBe('delivered');
     expect((await em.findOneOrFail(TemplateUsageLog, { messageId: 'wamid.EARLY1' })).status).toBe('delivered');
     expect(await pending('wamid.EARLY1')).toEqual([]);
+    expect(await em.findOne(MessagePricing, { messageId: 'wamid.EARLY1' })).toMatchObject({ category: 'marketing', billable: true, reportedAt: new Date(t0 * 1000) });
   });
 
   it('applies a campaign status at once when the sender records the message id and calls sweepEarlyReceipts with it', async () => {

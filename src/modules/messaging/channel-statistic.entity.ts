@@ -16,6 +16,12 @@ export const ChannelStatistic = defineEntity({
     totalFailedMessages: p.integer().default(0),
     averageResponseTimeSeconds: p.integer().nullable(),
     uniqueUsers: p.integer().nullable(),
+    /**
+     * Not in the PRD: the rollup also wrote this day into the monthly summaries
+     * (`channel_monthly_users`, `client_monthly_activity`; same transaction). Null on days rolled
+     * up before they existed: backfill redoes them.
+     */
+    usersSummarized: p.boolean().nullable(),
     createdAt: p.datetime().defaultRaw('current_timestamp').onCreate(() => new Date()),
   },
   uniques: [{ name: 'unique_channel_date', properties: ['channel', 'date'] }],

@@ -90,6 +90,8 @@ export function createReceiptService(opts: { ttlMs?: number } = {}): ReceiptServ
     return { settled, known: new Set(sends.map((s) => s.messageId)) };
   }
 
+  // No `pricing` here: every handler (message_pricing included) already ran when the receipt
+  // arrived (`receive` applies before keeping), and pricing needs no row of its own to land.
   const toReceipt = (p: IEarlyReceipt): ReceiptUpdated => ({
     type: 'receipt',
     platform: 'meta_cloud',

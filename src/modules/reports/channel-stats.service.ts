@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { addDays, dayRange, daysBetween, localDay } from './dates.ts';
+import { activeSet, CLIENTS, rollupSummary, USERS, type MonthlySummary } from './monthly-summary.ts';
 import { dialectOf, num, numOrNull, rows } from './sql.ts';
 
 /**
@@ -18,7 +19,10 @@ import { dialectOf, num, numOrNull, rows } from './sql.ts';
  *   Replies may fall on the next day: that is why yesterday is rolled up after midnight.
  *
  * The rollup is idempotent (upsert on `unique_channel_date`; rows of channels that no longer
- * have traffic that day are removed), so re-running a day gives the same rows.
+ * have traffic that day are removed), so re-running a day gives the same rows. In the same
+ * transaction it writes the day into the monthly summaries (`channel_monthly_users`,
+ * `client_monthly_activity`; monthly-summary.ts), so distinct counts over closed days never read
+ * the log.
  */
 
 export interface DayChannelStats {
@@ -95,16 +99,19 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
         [day, ...keep], 'run', ctx);
       for (const s of stats) {
         await conn.execute(`
-          insert into channel_statistics (stat_id, channel_id, date, total_inbound_messages, total_outbound_messages, total_failed_messages, average_response_time_seconds, unique_users, created_at)
-          values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          insert into channel_statistics (stat_id, channel_id, date, total_inbound_messages, total_outbound_messages, total_failed_messages, average_response_time_seconds, unique_users, users_summarized, created_at)
+          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           on conflict (channel_id, date) do update set
             total_inbound_messages = excluded.total_inbound_messages,
             total_outbound_messages = excluded.total_outbound_messages,
             total_failed_messages = excluded.total_failed_messages,
             average_response_time_seconds = excluded.average_response_time_seconds,
-            unique_users = excluded.unique_users`,
-          [crypto.randomUUID(), s.channelId, day, s.inbound, s.outbound, s.failed, s.avgResponseSeconds, s.uniqueUsers, d.at(deps.clock.now())], 'run', ctx);
+            unique_users = excluded.unique_users,
+            users_summarized = excluded.users_summarized`,
+          [crypto.randomUUID(), s.channelId, day, s.inbound, s.outbound, s.failed, s.avgResponseSeconds, s.uniqueUsers, true, d.at(deps.clock.now())], 'run', ctx);
       }
+      await rollupSummary(tx as EntityManager, d, USERS, day, tz);
+      await rollupSummary(tx as EntityManager, d, CLIENTS, day, tz);
     });
     return stats;
   }
@@ -115,9 +122,47 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     return new Set(r.map((x) => String(x.day).slice(0, 10)));
   }
 
+  /** Rolled-up days between `from` and `to` that are in the monthly summaries. */
+  async function summarizedDays(em: EntityManager, from: string, to: string): Promise<Set<string>> {
+    const r = await rows<{ day: string }>(em, `select distinct cast(date as varchar(10)) as day from channel_statistics where date >= ? and date <= ? and users_summarized = ?`, [from, to, true]);
+    return new Set(r.map((x) => String(x.day).slice(0, 10)));
+  }
+
+  /** The keys of `summary` active in [from, to] as a SELECT: closed summarized days from the summary, the rest live. */
+  async function active(em: EntityManager, summary: MonthlySummary, from: string, to: string): Promise<{ sql: string; params: unknown[] }> {
+    const today = localDay(deps.clock.now(), tz);
+    const closedTo = to < today ? to : addDays(today, -1);
+    const rolled = from <= closedTo ? await summarizedDays(em, from, closedTo) : new Set<string>();
+    return activeSet(d, tz, summary, from, to, rolled);
+  }
+
+  /**
+   * Distinct counterparts with a message in [from, to], per channel and overall (key 0): the
+   * summary for closed rolled-up days, the log for the rest. One day, or one client (`phone`),
+   * is read live: the log's index answers it with no more rows than the summary would read.
+   */
+  async function uniqueUsers(em: EntityManager, from: string, to: string, phone?: string): Promise<Map<number, number>> {
+    if (!phone) {
+      const set = from === to ? activeSet(d, tz, USERS, from, to, new Set()) : await active(em, USERS, from, to);
+      const per = await rows<Record<string, unknown>>(em, `select channel_id, count(distinct phone) as n from (${set.sql}) u group by channel_id`, set.params);
+      const all = await rows<Record<string, unknown>>(em, `select count(distinct phone) as n from (${set.sql}) u`, set.params);
+      const out = new Map(per.map((r) => [num(r.channel_id), num(r.n)]));
+      out.set(0, num(all[0]?.n));
+      return out;
+    }
+    const [s] = dayRange(from, tz);
+    const [, e] = dayRange(to, tz);
+    const where = `date >= ? and date < ? and channel_id is not null and "from" = ?`;
+    const per = await rows<Record<string, unknown>>(em, `select channel_id, count(distinct "from") as n from conversations_log where ${where} group by channel_id`, [d.at(s), d.at(e), phone]);
+    const out = new Map(per.map((r) => [num(r.channel_id), num(r.n)]));
+    out.set(0, per.length ? 1 : 0);
+    return out;
+  }
+
   /**
    * Rolls up every closed day since the first logged message that has traffic but no rows
-   * (start-up: the process was down at 00:05, or the data predates the feature).
+   * (start-up: the process was down at 00:05, or the data predates the feature), and the days
+   * rolled up before the monthly summaries existed (their rows have `users_summarized` null).
    */
   async function backfill(em: EntityManager): Promise<string[]> {
     const first = await rows<{ first: unknown }>(em, `select min(date) as first from conversations_log where channel_id is not null`);
@@ -126,7 +171,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     const firstDay = localDay(new Date(typeof raw === 'number' || /^\d+$/.test(String(raw)) ? Number(raw) : String(raw)), tz);
     const yesterday = addDays(localDay(deps.clock.now(), tz), -1);
     if (firstDay > yesterday) return [];
-    const done = await rolledDays(em, firstDay, yesterday);
+    const done = await summarizedDays(em, firstDay, yesterday);
     const missing = daysBetween(firstDay, yesterday).filter((day) => !done.has(day));
     for (const day of missing) await rollupDay(em, day);
     if (missing.length) log.info({ days: missing.length }, 'channel statistics backfilled');
@@ -165,7 +210,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     return out.sort((a, b) => (a.day === b.day ? a.channelId - b.channelId : a.day < b.day ? -1 : 1));
   }
 
-  return { computeDay, rollupDay, backfill, daily, rolledDays };
+  return { computeDay, rollupDay, backfill, daily, rolledDays, summarizedDays, uniqueUsers, active };
 }
 
 export type ChannelStatsService = ReturnType<typeof createChannelStatsService>;

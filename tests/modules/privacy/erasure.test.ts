@@ -115,6 +115,15 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       await h.say(PHONES.admin, `/confirmar ${codeIn(ex)}`);
       await h.router.idle();
 
+      // The day is rolled up: the report summaries name the client too (by phone, and by id).
+      await h.db.orm.em.fork().getConnection().execute(`update conversations_log set channel_id = 1`);
+      await h.em((e) => h.services.reports.stats.rollupDay(e, '2026-11-20'));
+      const summaries = async () => [
+        ...((await h.db.orm.em.fork().getConnection().execute(`select phone from channel_monthly_users where phone = ?`, [PHONE])) as unknown[]),
+        ...((await h.db.orm.em.fork().getConnection().execute(`select cliente_id from client_monthly_activity where cliente_id = ?`, [client.id])) as unknown[]),
+      ];
+      expect(await summaries()).toHaveLength(2);
+
       // The scan below must be able to fail: before the erasure it finds the client everywhere.
       const before = JSON.stringify(await h.db.orm.em.fork().getConnection().execute('select * from conversations_log'));
       expect(before).toContain(SECRET);
@@ -125,6 +134,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       expect(ask).toContain('Vas a BORRAR');
       const done = await h.say(PHONES.superAdmin, `/confirmar ${codeIn(ask)}`);
       expect(done).toContain(`Cliente #${client.id} borrado`);
+      expect(await summaries()).toEqual([]);
       // Only their lines leave the log; other people's stay.
       expect(readFileSync(join(h.db.config.STORAGE_DIR, 'whatsapp', 'core.class.log'), 'utf8')).toBe('[y] from 34699999999: hola\n');
 

@@ -27,6 +27,10 @@ describe.each(KINDS)('%s', (kind) => {
   const tableRows = () =>
     withEm(db.orm, (em) => em.getConnection().execute(`select stat_id, channel_id, cast(date as varchar(10)) as date, total_inbound_messages as i, total_outbound_messages as o, total_failed_messages as f, average_response_time_seconds as r, unique_users as u from channel_statistics order by date, channel_id`));
 
+  const summaryRows = () =>
+    withEm(db.orm, async (em) => (await em.getConnection().execute(`select month, channel_id, phone, active_days from channel_monthly_users order by month, channel_id, phone`)).map((r: Record<string, unknown>) => [r.month, r.channel_id, r.phone, r.active_days]));
+  const day = (n: number) => 2 ** (n - 1);
+
   describe(`channel statistics rollup (${kind})`, () => {
     it('computes each channel-day from the hand-computed fixture (local days in TZ)', async () => {
       const day2 = await withEm(db.orm, (em) => stats.computeDay(em, '2026-11-02'));
@@ -51,9 +55,17 @@ describe.each(KINDS)('%s', (kind) => {
         ['2026-11-03', WA, 0, 1, 0, null, 1],
         ['2026-11-03', SMS, 0, 1, 0, null, 1],
       ]);
+      // channel_monthly_users: the days of November each counterpart had a message on, per channel.
+      const users = [
+        ['2026-11', WA, A, day(2)],
+        ['2026-11', WA, B, day(2) + day(3)],
+        ['2026-11', SMS, C, day(2) + day(3)],
+      ];
+      expect(await summaryRows()).toEqual(users);
       await withEm(db.orm, (em) => stats.rollupDay(em, '2026-11-02'));
       await withEm(db.orm, (em) => stats.rollupDay(em, '2026-11-03'));
       expect(await tableRows()).toEqual(first);
+      expect(await summaryRows()).toEqual(users);
       // Days that now have rows are not recomputed; the empty day is (it has nothing to store).
       expect(await withEm(db.orm, (em) => stats.backfill(em))).toEqual(['2026-11-04']);
     });
@@ -72,6 +84,34 @@ describe.each(KINDS)('%s', (kind) => {
       expect(wa3.stat_id).toBe(wa3Before.stat_id);
       expect([wa3.i, wa3.o, wa3.u]).toEqual([1, 2, 2]);
       expect(after.filter((r: Record<string, unknown>) => r.date === '2026-11-03').length).toBe(1);
+      // C's 11-03 message moved to WhatsApp: the SMS row keeps only day 2, a WhatsApp row has day 3.
+      expect(await summaryRows()).toEqual([
+        ['2026-11', WA, A, day(2)],
+        ['2026-11', WA, B, day(2) + day(3)],
+        ['2026-11', WA, C, day(3)],
+        ['2026-11', SMS, C, day(2)],
+      ]);
+    });
+
+    it('a counterpart whose only messages of the month are gone loses its row when the day is re-run', async () => {
+      await withEm(db.orm, async (em) => {
+        await em.getConnection().execute(`delete from conversations_log where "from" = '${A}'`);
+        await stats.rollupDay(em, '2026-11-02');
+      });
+      expect((await summaryRows()).filter((r) => r[2] === A)).toEqual([]);
+      expect(await withEm(db.orm, (em) => stats.uniqueUsers(em, '2026-11-01', '2026-11-04'))).toEqual(new Map([[WA, 2], [SMS, 1], [0, 2]]));
+    });
+
+    it('backfill redoes the days rolled up before channel_monthly_users existed', async () => {
+      const before = await summaryRows();
+      await withEm(db.orm, async (em) => {
+        await em.getConnection().execute(`delete from channel_monthly_users`);
+        await em.getConnection().execute(`update channel_statistics set users_summarized = null`);
+        // Not summarized: read live, still exact.
+        expect(await stats.uniqueUsers(em, '2026-11-01', '2026-11-04')).toEqual(new Map([[WA, 2], [SMS, 1], [0, 2]]));
+      });
+      expect(await withEm(db.orm, (em) => stats.backfill(em))).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
+      expect(await summaryRows()).toEqual(before);
     });
 
     it('reads closed days from the rollup and today live', async () => {

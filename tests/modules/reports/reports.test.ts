@@ -16,7 +16,7 @@ import { Pedido } from '../../../src/modules/orders/pedido.entity.ts';
 import { MessagePricing } from '../../../src/modules/reports/message-pricing.entity.ts';
 import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
 import { ValidationError } from '../../../src/shared/errors.ts';
-import { A, at, B, C, clientIds, msg, seedClients, seedNovember, TZ, WA } from './fixture.ts';
+import { A, at, B, C, clientIds, msg, seedClients, seedNovember, SMS, TZ, WA } from './fixture.ts';
 import { parseCsv, pngSize } from './parse.ts';
 
 const KINDS: DbKind[] = (await pgAvailable()) ? ['sqlite', 'postgresql'] : ['sqlite'];
@@ -186,6 +186,70 @@ describe.each(KINDS)('%s', (kind) => {
       expect(html).toContain('Rendimiento de campaña · Black Friday');
       expect(existsSync(join(db.config.STORAGE_DIR, r.filePath))).toBe(true);
       expect(r.filePath).toMatch(/^reports\//);
+    });
+  });
+
+  describe(`the same figures once the closed days are rolled up (${kind})`, () => {
+    const figures = async () => ({
+      monthly: (await gen({ type: 'monthly_activity', month: '2026-11', format: 'json' })).data,
+      october: (await gen({ type: 'monthly_activity', month: '2026-10', format: 'json' })).data,
+      channels: (await gen({ type: 'channel_analysis', from: '2026-10-01', to: '2026-11-05', format: 'json' })).data,
+      custom: (await gen({ type: 'custom', from: '2026-11-01', to: '2026-11-05', metrics: ['usuarios', 'entrantes'], format: 'json' })).data,
+      growth: (await gen({ type: 'growth', from: '2026-09', to: '2026-11', format: 'json' })).data,
+    });
+    const clientRows = () => withEm(db.orm, (em) => em.getConnection().execute(`select month, cliente_id, active_days from client_monthly_activity order by month, cliente_id`));
+    const summaryRows = () => withEm(db.orm, (em) => em.getConnection().execute(`select month, channel_id, phone, active_days from channel_monthly_users order by month, channel_id, phone`));
+
+    it('unique users come from channel_monthly_users for closed days and match the live figures', async () => {
+      // A message today (11-05, never rolled up) from a counterpart absent on closed days: read live.
+      await withEm(db.orm, async (em) => {
+        msg(em, D, '2026-11-05 09:00', 'inbound', WA);
+        await em.flush();
+      });
+      const live = await figures();
+      expect((live.monthly.totals as Record<string, unknown>).unique_users).toBe(4);
+      expect(table(live.october, 'channels').map((c) => c.unique_users)).toEqual([1]);
+      expect(table(live.channels, 'channels').map((c) => [c.channel, c.unique_users])).toEqual([['WhatsApp', 3], ['SMS Local', 1]]);
+      expect((live.custom.total as Record<string, unknown>).usuarios).toBe(4);
+      // D (September's client) is active again in November: no churn, and their cohort's +2 is 100 %.
+      expect(live.growth.months).toEqual([
+        { month: '2026-09', new_clients: 1, active: 1, churned: 0 },
+        { month: '2026-10', new_clients: 1, active: 1, churned: 1 },
+        { month: '2026-11', new_clients: 2, active: 4, churned: 0 },
+      ]);
+      expect((live.growth.cohorts as unknown[])[0]).toEqual({ cohort: '2026-09', size: 1, m0: 100, m1: 0, m2: 100 });
+
+      await withEm(db.orm, (em) => reports.stats.backfill(em));
+      // One row per month, channel and counterpart; bit d-1 = active on day d.
+      expect(await summaryRows()).toEqual([
+        { month: '2026-09', channel_id: WA, phone: D, active_days: 2 ** 15 },
+        { month: '2026-10', channel_id: WA, phone: A, active_days: 2 ** 20 },
+        { month: '2026-11', channel_id: WA, phone: A, active_days: 2 ** 1 },
+        { month: '2026-11', channel_id: WA, phone: B, active_days: 2 ** 1 + 2 ** 2 },
+        { month: '2026-11', channel_id: SMS, phone: C, active_days: 2 ** 1 + 2 ** 2 },
+      ]);
+      // Clients with an inbound message: B's only November reply is outbound on day 3.
+      const id = (p: string) => clientIds.get(p)!;
+      expect(await clientRows()).toEqual([
+        { month: '2026-09', cliente_id: id(D), active_days: 2 ** 15 },
+        { month: '2026-10', cliente_id: id(A), active_days: 2 ** 20 },
+        ...[A, B, C].map((p) => ({ month: '2026-11', cliente_id: id(p), active_days: 2 ** 1 })).sort((x, y) => x.cliente_id - y.cliente_id),
+      ]);
+      expect(await figures()).toEqual(live);
+
+      // Proof that closed days are read from the summary: a counterpart only it knows is counted.
+      await withEm(db.orm, async (em) => {
+        await em.getConnection().execute(`insert into channel_monthly_users (month, channel_id, phone, active_days) values ('2026-11', ${SMS}, '34600000099', 4)`);
+        await em.getConnection().execute(`insert into client_monthly_activity (month, cliente_id, active_days) values ('2026-10', ${id(B)}, ${2 ** 20})`);
+      });
+      const tampered = await figures();
+      expect((tampered.growth.months as Array<Record<string, unknown>>)[1]).toEqual({ month: '2026-10', new_clients: 1, active: 2, churned: 1 });
+      expect((tampered.monthly.totals as Record<string, unknown>).unique_users).toBe(5);
+      expect(table(tampered.channels, 'channels').map((c) => [c.channel, c.unique_users])).toEqual([['WhatsApp', 3], ['SMS Local', 2]]);
+      // Re-running the days restores the exact figures (the rollup owns each day's bits).
+      await withEm(db.orm, (em) => reports.stats.rollupDay(em, '2026-11-03'));
+      await withEm(db.orm, (em) => reports.stats.rollupDay(em, '2026-10-21'));
+      expect(await figures()).toEqual(live);
     });
   });
 });

@@ -76,15 +76,8 @@ export function overallResponse(days: DayChannelStats[]): number | null {
 }
 
 /** Distinct counterparts with a message in the range, per channel (and overall under key 0). */
-export async function uniqueUsers(ctx: BuildContext, from: string, to: string, phone?: string): Promise<Map<number, number>> {
-  const [s, e] = rangeParams(ctx, from, to);
-  const who = phone ? ` and "from" = ?` : '';
-  const params = phone ? [s, e, phone] : [s, e];
-  const per = await rows<Record<string, unknown>>(ctx.em, `select channel_id, count(distinct "from") as n from conversations_log where date >= ? and date < ? and channel_id is not null${who} group by channel_id`, params);
-  const all = await rows<Record<string, unknown>>(ctx.em, `select count(distinct "from") as n from conversations_log where date >= ? and date < ? and channel_id is not null${who}`, params);
-  const out = new Map(per.map((r) => [num(r.channel_id), num(r.n)]));
-  out.set(0, num(all[0]?.n));
-  return out;
+export function uniqueUsers(ctx: BuildContext, from: string, to: string, phone?: string): Promise<Map<number, number>> {
+  return ctx.stats.uniqueUsers(ctx.em, from, to, phone);
 }
 
 const round2 = (n: number) => Math.round(n * 10000) / 10000;

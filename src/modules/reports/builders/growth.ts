@@ -1,6 +1,7 @@
 import { t } from '../../../shared/i18n/index.ts';
 import { addMonths, dayRange, formatMonth, monthDays, monthsBetween } from '../dates.ts';
 import { num, rows } from '../sql.ts';
+import { CLIENTS } from '../monthly-summary.ts';
 import type { BuildContext, BuiltReport } from './context.ts';
 
 /**
@@ -18,31 +19,30 @@ export async function buildGrowth(ctx: BuildContext, fromMonth: string, toMonth:
     return [ctx.sql.at(dayRange(a, tz)[0]), ctx.sql.at(dayRange(b, tz)[1])];
   };
   const months = monthsBetween(fromMonth, toMonth);
-  const activeSql = `select count(distinct cliente_id) as n from conversations_log where message_direction = 'inbound' and cliente_id is not null and date >= ? and date < ?`;
+  // Clients active in a month (an inbound message): client_monthly_activity for rolled-up days,
+  // the log for the rest (monthly-summary.ts); one SELECT per month, reused by every figure.
+  const sets = new Map<string, { sql: string; params: unknown[] }>();
+  for (const m of [addMonths(fromMonth, -1), ...months]) sets.set(m, await ctx.stats.active(ctx.em, CLIENTS, ...monthDays(m)));
+  const activeIn = (m: string) => sets.get(m)!;
+  const count = async (sql: string, params: unknown[]) => num((await rows<{ n: unknown }>(ctx.em, sql, params))[0]?.n);
+  const createdSql = `select id from usuarios where user_type = 'client' and created_at >= ? and created_at < ?`;
   const series: Array<{ month: string; new_clients: number; active: number; churned: number }> = [];
   for (const m of months) {
-    const [s, e] = bounds(m);
-    const [ps, pe] = bounds(addMonths(m, -1));
-    const fresh = num((await rows<{ n: unknown }>(ctx.em, `select count(*) as n from usuarios where user_type = 'client' and created_at >= ? and created_at < ?`, [s, e]))[0]?.n);
-    const active = num((await rows<{ n: unknown }>(ctx.em, activeSql, [s, e]))[0]?.n);
-    const churned = num((await rows<{ n: unknown }>(ctx.em, `
-      select count(*) as n from (select distinct cliente_id from conversations_log where message_direction = 'inbound' and cliente_id is not null and date >= ? and date < ?) p
-      where not exists (select 1 from conversations_log c where c.cliente_id = p.cliente_id and c.message_direction = 'inbound' and c.date >= ? and c.date < ?)`, [ps, pe, s, e]))[0]?.n);
+    const now = activeIn(m);
+    const prev = activeIn(addMonths(m, -1));
+    const fresh = await count(`select count(*) as n from (${createdSql}) u`, bounds(m));
+    const active = await count(`select count(distinct cliente_id) as n from (${now.sql}) a`, now.params);
+    const churned = await count(`select count(*) as n from (select cliente_id from (${prev.sql}) p except select cliente_id from (${now.sql}) c) x`, [...prev.params, ...now.params]);
     series.push({ month: m, new_clients: fresh, active, churned });
   }
   const cohorts: Array<Record<string, string | number | null>> = [];
   for (const cm of months) {
-    const [cs, ce] = bounds(cm);
-    const size = num((await rows<{ n: unknown }>(ctx.em, `select count(*) as n from usuarios where user_type = 'client' and created_at >= ? and created_at < ?`, [cs, ce]))[0]?.n);
+    const size = await count(`select count(*) as n from (${createdSql}) u`, bounds(cm));
     const row: Record<string, string | number | null> = { cohort: cm, size };
     for (let k = 0; k < months.length; k++) row[`m${k}`] = null;
     for (const m of months.filter((x) => x >= cm)) {
-      const [s, e] = bounds(m);
-      const n = size
-        ? num((await rows<{ n: unknown }>(ctx.em, `
-          select count(distinct c.cliente_id) as n from conversations_log c join usuarios u on u.id = c.cliente_id
-          where u.user_type = 'client' and u.created_at >= ? and u.created_at < ? and c.message_direction = 'inbound' and c.date >= ? and c.date < ?`, [cs, ce, s, e]))[0]?.n)
-        : 0;
+      const now = activeIn(m);
+      const n = size ? await count(`select count(*) as n from (select cliente_id from (${now.sql}) a intersect ${createdSql}) x`, [...now.params, ...bounds(cm)]) : 0;
       row[`m${months.indexOf(m) - months.indexOf(cm)}`] = size ? Math.round((n / size) * 1000) / 10 : null;
     }
     cohorts.push(row);
