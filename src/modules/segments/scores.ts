@@ -76,6 +76,17 @@ const valueOf = (terms: Term[]) => sql`round(cast(${sql.join(terms.map((t) => sq
 const VALUES_TMP = sql.raw('score_values_tmp');
 const RANKS_TMP = sql.raw('score_ranks_tmp');
 
+/** What one computation did (logged at debug level). */
+export interface ScoreRun {
+  /** Clients scored. */
+  clients: number;
+  /** Rows whose value changed, rows created. */
+  changed: number;
+  created: number;
+  /** Milliseconds per step: inputs and values, percentiles, changed values, every row stamped, new rows. */
+  ms: { values: number; percentiles: number; changed: number; stamped: number; created: number };
+}
+
 /**
  * Computes all five scores for every client (`user_type = 'client'`), set-based, in one
  * transaction:
@@ -87,18 +98,7 @@ const RANKS_TMP = sql.raw('score_ranks_tmp');
  *   4. clients scored for the first time get new rows, with time-ordered UUIDs (v7) on SQLite so
  *      the primary-key index is appended to rather than written at random.
  * Percentile = share of clients with a lower score: 100 · below / (count − 1), 100 when alone.
- * Returns the number of clients scored.
  */
-export interface ScoreRun {
-  /** Clients scored. */
-  clients: number;
-  /** Rows whose value changed, rows created. */
-  changed: number;
-  created: number;
-  /** Milliseconds per step: inputs and values, percentiles, changed values, every row stamped, new rows. */
-  ms: { values: number; percentiles: number; changed: number; stamped: number; created: number };
-}
-
 export async function computeAllScores(em: EntityManager, ctx: SqlCtx): Promise<ScoreRun> {
   const terms = termsOf(ctx);
   const at = ts(ctx, ctx.now);
