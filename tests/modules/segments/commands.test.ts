@@ -69,7 +69,11 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
     });
 
     it('/cliente shows contact, consent, messages, orders, explained scores and segments', async () => {
-      expect(await h.say(ADMIN, '/segmento puntuar')).toContain('Puntuaciones recalculadas para 4 clientes');
+      expect(await h.say(ADMIN, '/segmento puntuar')).toMatch(/^Procesando \/segmento puntuar/);
+      await h.router.idle();
+      const done = h.delivered.at(-1)!;
+      expect(done.jid).toBe(`${ADMIN}@s.whatsapp.net`);
+      expect(done.reply.kind === 'text' && done.reply.text).toContain('Puntuaciones recalculadas para 4 clientes');
       const p = await h.say(PHONES.agent, '/cliente +34613000001');
       expect(p).toContain('*Ana* +34613000001');
       expect(p).toContain('Consentimiento de marketing: sin registrar');

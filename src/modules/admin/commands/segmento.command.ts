@@ -201,6 +201,8 @@ export const segmentoCommand = defineCommand({
     defineSubcommand({
       name: 'puntuar', aliases: ['scores', 'puntuaciones'], description: 'Recalcula ahora las puntuaciones de todos los clientes (también cada noche a las 03:00)',
       permission: 'segments.manage', args: z.object({}).strict(), usage: '/segmento puntuar', examples: ['/segmento puntuar'],
+      // Half a minute or more with a million clients: "Procesando…" first, the count when done.
+      longRunning: true,
       async run(ctx) {
         return [text(t('clients.scores_done', { count: await seg(ctx).computeScores(ctx.now) }))];
       },
