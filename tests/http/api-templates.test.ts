@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockGraph, type MockGraph } from '../helpers/mock-graph-templates.ts';
+import { startMockGraph, type MockGraph } from '../helpers/mock-graph.ts';
 import { TEST_WABA_ID } from '../helpers/meta.ts';
 import { AuditLog } from '../../src/modules/identity/audit-log.entity.ts';
 import { TemplateVersion } from '../../src/modules/templates/template-version.entity.ts';

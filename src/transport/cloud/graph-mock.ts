@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import Fastify, { type FastifyReply } from 'fastify';
 import type { AddressInfo } from 'node:net';
 
@@ -9,14 +10,38 @@ import type { AddressInfo } from 'node:net';
  * `POST /{phone-number-id}/messages` as Meta documents it (text, interactive button/list,
  * template, media, mark-as-read) — and answers with Meta's response and error shapes
  * (`{error:{message,type,code,error_subcode?,fbtrace_id}}`). Media info + bytes, uploads and
- * injectable failures (429/5xx) for retry tests.
+ * injectable failures (429/5xx, or any Meta error body) for retry tests.
+ *
+ * For the templates it also serves the WABA's `message_templates` edge (cursor paging with
+ * `paging.next`, create/edit/delete with Meta's error bodies) and the Resumable Upload API
+ * (`POST /{app-id}/uploads` → `{id: "upload:…"}`, then `POST /upload:…` with
+ * `Authorization: OAuth <token>` and `file_offset: 0` → `{h}`). `rotateToken` retires the token:
+ * requests still carrying it get Meta's code 190 (session expired).
+ *
+ * One Graph API version is served (`version`, default v24.0, the one META_GRAPH_URL defaults
+ * to); a path under another version, or without one, is refused, so a client that drops the
+ * configured version is caught. Only the media download URL (`/media-bytes/…`, like Meta's CDN
+ * URL) has no version.
  */
 
 export interface MockGraphRequest {
   method: string;
+  /** The path as sent (no query string). */
   path: string;
   auth: string | undefined;
   body: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+}
+
+export interface MockTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  components: unknown[];
+  rejected_reason?: string;
 }
 
 export interface MockGraphSend {
@@ -29,6 +54,7 @@ export interface MockGraphSend {
 
 export interface MockGraph {
   baseUrl: string;
+  /** The token the mock was started with (rotateToken does not change this field). */
   token: string;
   version: string;
   requests: MockGraphRequest[];
@@ -38,10 +64,21 @@ export interface MockGraph {
   reads: Array<{ phoneNumberId: string; messageId: string }>;
   /** Called with every accepted message (the chat console prints them). */
   onSend?: (s: MockGraphSend) => void;
+  /** Templates in the mock WABA, in creation order. */
+  templates: MockTemplate[];
+  addTemplate(t: Partial<MockTemplate> & { name: string }): MockTemplate;
+  /** Example files received through the Resumable Upload API, by handle `h`. */
+  uploads: Map<string, { bytes: Buffer; type: string; name: string }>;
+  /** Registers media bytes under an id; returns their hex SHA-256. */
   addMedia(id: string, bytes: Buffer, mime: string): string;
+  /** The next `times` requests whose path starts with `prefix` get `status` (a Meta error body). */
   failNext(prefix: string, status: number, times?: number, headers?: Record<string, string>): void;
-  /** Drops the failures still queued by failNext. */
+  /** The next `times` requests whose path starts with `prefix` answer `status` with this Meta error. */
+  failWith(prefix: string, status: number, error: Record<string, unknown>, times?: number): void;
+  /** Drops the failures still queued by failNext / failWith. */
   clearFailures(): void;
+  /** The accepted token becomes `next`; requests with a retired one get Meta's code 190 (expired). */
+  rotateToken(next: string): void;
   close(): Promise<void>;
 }
 
@@ -138,7 +175,9 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
   const token = o.token ?? 'test-access-token';
   const version = o.version ?? 'v24.0';
   const media = new Map<string, { bytes: Buffer; mime: string; sha: string }>();
-  const failures: Array<{ prefix: string; status: number; left: number; headers: Record<string, string> }> = [];
+  const failures: Array<{ prefix: string; status: number; left: number; headers: Record<string, string>; error?: Record<string, unknown> }> = [];
+  const retired = new Set<string>();
+  let current = token;
   const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -151,6 +190,9 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
     requests: [],
     sent: [],
     reads: [],
+    templates: [],
+    uploads: new Map(),
+    addTemplate: (t) => edges.add(t),
     addMedia(id, bytes, mime) {
       const sha = createHash('sha256').update(bytes).digest('hex');
       media.set(id, { bytes, mime, sha });
@@ -162,20 +204,38 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
     failNext(prefix, status, times = 1, headers = {}) {
       failures.push({ prefix, status, left: times, headers });
     },
+    failWith(prefix, status, error, times = 1) {
+      failures.push({ prefix, status, left: times, headers: {}, error });
+    },
+    rotateToken(next) {
+      if (next !== current) retired.add(current);
+      retired.delete(next);
+      current = next;
+    },
     close: () => app.close(),
   };
+  const edges = templateEdges(mock, () => baseUrl);
 
   app.all('/*', async (req, reply) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
     const path = req.url.split('?')[0]!;
+    const query = Object.fromEntries(url.searchParams);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    mock.requests.push({ method: req.method, path, auth: req.headers.authorization, body: raw.toString('utf8') });
+    mock.requests.push({ method: req.method, path, auth: req.headers.authorization, body: raw.toString('utf8'), query, headers: req.headers });
     const fail = failures.find((f) => f.left > 0 && path.startsWith(f.prefix));
     if (fail) {
       fail.left--;
       reply.headers(fail.headers);
+      if (fail.error) return reply.code(fail.status).send({ error: { ...fail.error, fbtrace_id: fail.error.fbtrace_id ?? trace() } });
       return metaError(reply, fail.status, fail.status === 429 ? 130429 : 1, `injected ${fail.status}`);
     }
-    if (req.headers.authorization !== `Bearer ${token}`) return metaError(reply, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+    // The second step of a resumable upload authenticates with `OAuth <token>`; everything else with a bearer token.
+    const scheme = /^\/[^/]+\/upload:[^/]+$/.test(path) ? 'OAuth' : 'Bearer';
+    if (req.headers.authorization !== `${scheme} ${current}`) {
+      const sent = /^(?:Bearer|OAuth) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (sent && retired.has(sent)) return metaError(reply, 401, 190, 'Error validating access token: Session has expired.', { error_subcode: 463 });
+      return metaError(reply, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+    }
     const bytes = /^\/media-bytes\/(.+)$/.exec(path);
     if (bytes) {
       const m = media.get(decodeURIComponent(bytes[1]!));
@@ -187,9 +247,11 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
     const [, node, edge] = parts;
     if (!node || parts.length > 3) return metaError(reply, 400, 2500, `Unknown path components: ${path}`);
     const numberKnown = (id: string) => /^\d+$/.test(id) && (!o.phoneNumberIds || o.phoneNumberIds.includes(id));
+    const missing = (id: string) =>
+      metaError(reply, 400, 100, `Unsupported ${req.method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 });
 
     if (req.method === 'POST' && edge === 'messages') {
-      if (!numberKnown(node)) return metaError(reply, 400, 100, `Unsupported post request. Object with ID '${node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 });
+      if (!numberKnown(node)) return missing(node);
       let body: Record<string, unknown>;
       try {
         body = obj(JSON.parse(raw.toString('utf8'))) ?? {};
@@ -215,13 +277,19 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
       };
     }
     if (req.method === 'POST' && edge === 'media') {
-      if (!numberKnown(node)) return metaError(reply, 400, 100, `Unsupported post request. Object with ID '${node}' does not exist.`, { error_subcode: 33 });
+      if (!numberKnown(node)) return missing(node);
       return { id: `up_${randomBytes(4).toString('hex')}` };
+    }
+    if (edge === 'message_templates' || edge === 'uploads' || (!edge && req.method === 'POST')) {
+      const answer = edges.route({ method: req.method, node, edge, query, raw, headers: req.headers });
+      if (answer === 'missing') return missing(node);
+      if (answer.error) return metaError(reply, answer.status ?? 400, answer.error.code, answer.error.message, answer.error.extra);
+      return answer.ok;
     }
     if (req.method === 'GET' && !edge) {
       const id = decodeURIComponent(node);
       const m = media.get(id);
-      if (!m) return metaError(reply, 400, 100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 });
+      if (!m) return missing(id);
       return { messaging_product: 'whatsapp', url: `${baseUrl.replace(/\/v\d+\.\d+$/, '')}/media-bytes/${encodeURIComponent(id)}`, mime_type: m.mime, sha256: m.sha, file_size: m.bytes.length, id };
     }
     return metaError(reply, 400, 2500, `Unknown path components: ${path}`);
@@ -232,4 +300,96 @@ export async function startMockGraph(opts: MockGraphOptions | string = {}): Prom
   baseUrl = `http://127.0.0.1:${port}/${version}`;
   mock.baseUrl = baseUrl;
   return mock;
+}
+
+type EdgeAnswer = { ok: unknown; error?: undefined } | { ok?: undefined; status?: number; error: { code: number; message: string; extra?: Record<string, unknown> } };
+
+/**
+ * The WABA's `message_templates` edge, template edits (`POST /{template-id}`) and the Resumable
+ * Upload API, as Meta documents them; 'missing' for an object id that does not exist.
+ */
+function templateEdges(mock: MockGraph, baseUrl: () => string) {
+  const sessions = new Map<string, { length: number; type: string; name: string }>();
+  let nextId = 1000;
+  const ok = (data: unknown): EdgeAnswer => ({ ok: data });
+  const invalid = (message: string, extra: Record<string, unknown> = {}): EdgeAnswer => ({
+    error: { code: 100, message: `(#100) ${message}`, extra: { error_data: { messaging_product: 'whatsapp', details: message }, ...extra } },
+  });
+  const cursor = (n: number) => Buffer.from(String(n)).toString('base64');
+  const json = (raw: Buffer): Record<string, unknown> | null => {
+    try {
+      return raw.length ? obj(JSON.parse(raw.toString('utf8'))) : {};
+    } catch {
+      return null;
+    }
+  };
+
+  function add(t: Partial<MockTemplate> & { name: string }): MockTemplate {
+    const tpl: MockTemplate = { id: String(++nextId), language: 'es', status: 'APPROVED', category: 'UTILITY', components: [], ...t };
+    mock.templates.push(tpl);
+    return tpl;
+  }
+
+  function route(r: { method: string; node: string; edge?: string; query: Record<string, string>; raw: Buffer; headers: IncomingHttpHeaders }): EdgeAnswer | 'missing' {
+    const { method, node, edge, query, raw } = r;
+    const templates = mock.templates;
+    if (edge === 'message_templates' && /^\d+$/.test(node)) {
+      if (method === 'GET') {
+        const limit = Math.min(Number(query.limit ?? 25) || 25, 100);
+        const start = query.after ? Number(Buffer.from(query.after, 'base64').toString('utf8')) || 0 : 0;
+        const page = templates.slice(start, start + limit);
+        const end = start + page.length;
+        const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(end) } };
+        // Meta's `next` is the full URL of the following page (same parameters, the `after` cursor).
+        if (end < templates.length) paging.next = `${baseUrl()}/${node}/message_templates?${new URLSearchParams({ ...query, limit: String(limit), after: cursor(end) })}`;
+        return ok({ data: page, paging });
+      }
+      if (method === 'POST') {
+        const d = (json(raw) ?? {}) as { name?: unknown; language?: unknown; category?: unknown; components?: unknown };
+        if (typeof d.name !== 'string' || !/^[a-z0-9_]+$/.test(d.name)) return invalid('Invalid parameter');
+        if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(String(d.category))) return invalid('Invalid parameter: category');
+        if (templates.some((x) => x.name === d.name && x.language === d.language)) {
+          return invalid('Message template already exists', { error_subcode: 2388024, error_user_msg: 'Ya existe contenido en este idioma.' });
+        }
+        const components = Array.isArray(d.components) ? d.components : [];
+        const tpl = add({ name: d.name, language: String(d.language), category: String(d.category), status: 'PENDING', components });
+        return ok({ id: tpl.id, status: tpl.status, category: tpl.category });
+      }
+      if (method === 'DELETE') {
+        // By name every language of the template goes; with hsm_id only that one.
+        const gone = templates.filter((x) => x.name === query.name && (!query.hsm_id || x.id === query.hsm_id));
+        if (!gone.length) return { error: { code: 100, message: '(#100) Template does not exist' } };
+        for (const x of gone) templates.splice(templates.indexOf(x), 1);
+        return ok({ success: true });
+      }
+    }
+    if (edge === 'uploads' && method === 'POST' && /^\d+$/.test(node)) {
+      const length = Number(query.file_length);
+      if (!query.file_type || !Number.isInteger(length) || length <= 0) return invalid('file_length and file_type are required');
+      const id = `upload:${randomBytes(6).toString('hex')}`;
+      sessions.set(id, { length, type: query.file_type, name: query.file_name ?? '' });
+      return ok({ id });
+    }
+    if (!edge && method === 'POST' && node.startsWith('upload:')) {
+      const session = sessions.get(decodeURIComponent(node));
+      if (!session) return invalid('Invalid upload session');
+      if (String(r.headers.file_offset) !== '0') return invalid('file_offset is required');
+      if (raw.length !== session.length) return invalid('file_length does not match the bytes sent');
+      const h = `4::${Buffer.from(decodeURIComponent(node)).toString('base64')}`;
+      mock.uploads.set(h, { bytes: Buffer.from(raw), type: session.type, name: session.name });
+      return ok({ h });
+    }
+    if (!edge && method === 'POST') {
+      const tpl = templates.find((x) => x.id === node);
+      if (!tpl) return 'missing';
+      const d = json(raw) ?? {};
+      if (Array.isArray(d.components)) tpl.components = d.components;
+      if (typeof d.category === 'string') tpl.category = d.category;
+      tpl.status = 'PENDING';
+      return ok({ success: true });
+    }
+    return 'missing';
+  }
+
+  return { add, route };
 }

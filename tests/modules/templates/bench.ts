@@ -7,7 +7,7 @@ import { createTemplatesService } from '../../../src/modules/templates/templates
 import { createTemplateGraph } from '../../../src/modules/templates/template-graph.ts';
 import { createMetaTransport } from '../../../src/modules/meta/meta-transport.ts';
 import { createTestHarness, texts, type TestHarness } from '../../helpers/replay.ts';
-import { startMockGraph, type MockGraph } from '../../helpers/mock-graph-templates.ts';
+import { startMockGraph, type MockGraph } from '../../helpers/mock-graph.ts';
 
 /**
  * Templates end to end: the replay harness (real provider, adapter, router, Baileys transport)

@@ -157,7 +157,7 @@ describe('expired token', () => {
 
   it('retries Meta throttling during a sync, then answers', async () => {
     b.sleeps.length = 0;
-    b.mock.failWith('/v21.0/555/message_templates', 400, { message: '(#130429) Rate limit hit', code: 130429, type: 'OAuthException' }, 2);
+    b.mock.failWith('/v24.0/555/message_templates', 400, { message: '(#130429) Rate limit hit', code: 130429, type: 'OAuthException' }, 2);
     expect(await b.say(TEAM.manager, '/plantilla sincronizar')).toContain('Sincronización con Meta');
     expect(b.sleeps).toHaveLength(2);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockGraph, type MockGraph } from '../../helpers/mock-graph-templates.ts';
+import { startMockGraph, type MockGraph } from '../../helpers/mock-graph.ts';
 import { createTemplateGraph, type TemplateGraph } from '../../../src/modules/templates/template-graph.ts';
 import { MetaTemplateError } from '../../../src/modules/templates/meta-errors.ts';
 
@@ -56,9 +56,9 @@ describe('template graph client', () => {
 
   it('retries throttling and 5xx with exponential backoff and jitter, then succeeds', async () => {
     graph = client({ retryBaseMs: 100 });
-    mock.failWith('/v21.0/555/message_templates', 400, { message: '(#80007) Rate limit issues', code: 80007 }, 1);
-    mock.failWith('/v21.0/555/message_templates', 400, { message: '(#130429) Rate limit hit', code: 130429 }, 1);
-    mock.failNext('/v21.0/555/message_templates', 503, 1);
+    mock.failWith('/v24.0/555/message_templates', 400, { message: '(#80007) Rate limit issues', code: 80007 }, 1);
+    mock.failWith('/v24.0/555/message_templates', 400, { message: '(#130429) Rate limit hit', code: 130429 }, 1);
+    mock.failNext('/v24.0/555/message_templates', 503, 1);
     const { templates } = await graph.list();
     expect(templates.length).toBeGreaterThan(0);
     // base·2^attempt scaled by (0.5 + random/2) with random = 0.5 → 75 %.
@@ -67,7 +67,7 @@ describe('template graph client', () => {
 
   it('gives up after the retries with the rate-limit message', async () => {
     graph = client({ maxRetries: 2, retryBaseMs: 10 });
-    mock.failWith('/v21.0/555/message_templates', 400, { message: '(#4) Application request limit reached', code: 4 }, 3);
+    mock.failWith('/v24.0/555/message_templates', 400, { message: '(#4) Application request limit reached', code: 4 }, 3);
     const err = await graph.list().catch((e) => e);
     expect(err).toMatchObject({ kind: 'rate_limit', transient: true });
     expect(err.message).toMatch(/Meta está limitando las peticiones/);
@@ -87,8 +87,8 @@ describe('template graph client', () => {
     const before = mock.requests.length;
     const h = await graph.uploadExample(bytes, 'image/png', 'oferta.png');
     const [start, upload] = mock.requests.slice(before);
-    expect(start).toMatchObject({ method: 'POST', path: '/v21.0/777/uploads', query: { file_name: 'oferta.png', file_length: '7', file_type: 'image/png' } });
-    expect(upload!.path).toMatch(/^\/v21\.0\/upload:/);
+    expect(start).toMatchObject({ method: 'POST', path: '/v24.0/777/uploads', query: { file_name: 'oferta.png', file_length: '7', file_type: 'image/png' } });
+    expect(upload!.path).toMatch(/^\/v24\.0\/upload:/);
     expect(upload!.auth).toBe(`OAuth ${mock.token}`);
     expect(upload!.headers.file_offset).toBe('0');
     expect(mock.uploads.get(h)?.bytes.equals(bytes)).toBe(true);
