@@ -35,24 +35,24 @@ function needsOf(leaves: Leaf[]): Needs {
 
 const scoreAlias = (s: ScoreType) => sql.raw(`s_${SCORE_TYPES.indexOf(s)}`);
 
-/** `with …` + `from usuarios u left join …` for the statistics the leaves need. */
-function source(ctx: SqlCtx, needs: Needs): { withClause: Sql; from: Sql } {
+/** `with …` + `from usuarios u left join …` for the statistics the leaves need (of one client when `only` is set). */
+function source(ctx: SqlCtx, needs: Needs, only?: number): { withClause: Sql; from: Sql } {
   const ctes: Sql[] = [];
   const joins: Sql[] = [];
   if (needs.m) {
-    ctes.push(messageStatsCte(ctx));
+    ctes.push(messageStatsCte(ctx, only));
     joins.push(sql`left join m on m.cliente_id = u.id`);
   }
   if (needs.rr) {
-    ctes.push(responseCte(ctx));
+    ctes.push(responseCte(ctx, only));
     joins.push(sql`left join rr on rr.cliente_id = u.id`);
   }
   if (needs.pc) {
-    ctes.push(channelCte());
+    ctes.push(channelCte(only));
     joins.push(sql`left join pc on pc.cliente_id = u.id`);
   }
   if (needs.o) {
-    ctes.push(orderStatsCte(ctx));
+    ctes.push(orderStatsCte(ctx, only));
     joins.push(sql`left join o on o.cliente_id = u.id`);
   }
   for (const s of needs.scores) {
@@ -145,7 +145,7 @@ export function matchSubquery(ctx: SqlCtx, c: Criteria): { withClause: Sql; sele
 export function explainQuery(ctx: SqlCtx, c: Criteria, clienteId: number): { query: Sql; leaves: Leaf[] } {
   const leaves = leavesOf(c);
   const needs = needsOf(leaves);
-  const { withClause, from } = source(ctx, needs);
+  const { withClause, from } = source(ctx, needs, clienteId);
   const cols: Sql[] = leaves.map((l, i) => sql`case when ${leafSql(ctx, l)} then 1 else 0 end as ${sql.raw(`l${i}`)}`);
   cols.push(sql`case when ${predicateOf(ctx, c)} then 1 else 0 end as matched`);
   cols.push(sql`u.location as location, u.region as region, u.birth_date as birth_date, u.user_type as user_type`);

@@ -69,7 +69,8 @@ function baseQuery(ctx: SqlCtx, where: Sql): Sql {
     where ${where}`;
 }
 
-const ctes = (ctx: SqlCtx) => sql`${messageStatsCte(ctx)}, ${responseCte(ctx)}, ${orderStatsCte(ctx)}`;
+/** The inputs' statistics: of every client, or of one (`only`: the explanation in /cliente). */
+const ctes = (ctx: SqlCtx, only?: number) => sql`${messageStatsCte(ctx, only)}, ${responseCte(ctx, only)}, ${orderStatsCte(ctx, only)}`;
 const valueOf = (terms: Term[]) => sql`round(cast(${sql.join(terms.map((t) => sql`${sql.raw(String(t.weight))} * ${t.factor}`), sql` + `)} as numeric), 2)`;
 
 /** Working tables of one computation (temporary: per connection, emptied before and after). */
@@ -170,13 +171,19 @@ export interface ScoreExplanation {
   value: number;
 }
 
-/** One client's inputs and each term's factor, computed by the same SQL as the nightly run. */
-export async function explainScores(em: EntityManager, ctx: SqlCtx, clienteId: number): Promise<ScoreExplanation[]> {
+/** One client's inputs (read from that client's index ranges alone) and each term's factor, as `<score>_<term>`. */
+export function explainScoresQuery(ctx: SqlCtx, clienteId: number): Sql {
   const terms = termsOf(ctx);
   const cols: Sql[] = [];
   for (const s of SCORE_TYPES) terms[s].forEach((t, i) => cols.push(sql`${t.factor} as ${sql.raw(`${s}_${i}`)}`));
-  const [row] = await rows<Record<string, unknown>>(em, sql`with ${ctes(ctx)}, b as (${baseQuery(ctx, sql`u.id = ${int(clienteId)}`)})
-    select b.*, ${sql.join(cols, sql`, `)} from b`);
+  return sql`with ${ctes(ctx, clienteId)}, b as (${baseQuery(ctx, sql`u.id = ${int(clienteId)}`)})
+    select b.*, ${sql.join(cols, sql`, `)} from b`;
+}
+
+/** One client's inputs and each term's factor, computed by the same SQL as the nightly run. */
+export async function explainScores(em: EntityManager, ctx: SqlCtx, clienteId: number): Promise<ScoreExplanation[]> {
+  const terms = termsOf(ctx);
+  const [row] = await rows<Record<string, unknown>>(em, explainScoresQuery(ctx, clienteId));
   if (!row) return [];
   const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const daysSince = (ms: unknown) => (ms === null || ms === undefined ? null : Math.floor((ctx.now.getTime() - Number(ms)) / DAY_MS));

@@ -81,21 +81,25 @@ export function minusYears(day: string, years: number): string {
 }
 
 // --- Per-client statistics (CTEs). Each is one GROUP BY over its table; see README "Segments". ---
+// `only`: one client's id (`/cliente`, `/segmento explicar`), so the statistic reads that
+// client's index range instead of grouping the whole table; undefined = every client.
+
+const onlyClient = (col: string, only: number | undefined): Sql => (only === undefined ? sql`` : sql` and ${sql.raw(col)} = ${int(only)}`);
 
 /** Inbound messages: all-time count, last 30 days, last inbound date. Uses idx_conv_cliente. */
-export const messageStatsCte = (ctx: SqlCtx): Sql => sql`m as (
+export const messageStatsCte = (ctx: SqlCtx, only?: number): Sql => sql`m as (
   select cliente_id, count(*) as in_all,
     sum(case when date >= ${daysAgo(ctx, 30)} then 1 else 0 end) as in30,
     max(date) as last_in
   from conversations_log
-  where message_direction = 'inbound' and cliente_id is not null
+  where message_direction = 'inbound' and cliente_id is not null${onlyClient('cliente_id', only)}
   group by cliente_id)`;
 
 /**
  * Response behaviour over the last 90 days: outbound messages, and those whose next message in
  * the conversation (by date, then id) is the client's.
  */
-export const responseCte = (ctx: SqlCtx): Sql => sql`rr as (
+export const responseCte = (ctx: SqlCtx, only?: number): Sql => sql`rr as (
   select cliente_id,
     sum(case when message_direction = 'outbound' then 1 else 0 end) as outb,
     sum(case when message_direction = 'outbound' and nxt = 'inbound' then 1 else 0 end) as answered
@@ -103,27 +107,27 @@ export const responseCte = (ctx: SqlCtx): Sql => sql`rr as (
     select cliente_id, message_direction,
       lead(message_direction) over (partition by cliente_id order by date, id) as nxt
     from conversations_log
-    where cliente_id is not null and date >= ${daysAgo(ctx, 90)}
+    where cliente_id is not null and date >= ${daysAgo(ctx, 90)}${onlyClient('cliente_id', only)}
   ) w
   group by cliente_id)`;
 
 /** The channel type of most inbound messages (ties: alphabetical). */
-export const channelCte = (): Sql => sql`pc as (
+export const channelCte = (only?: number): Sql => sql`pc as (
   select cliente_id, channel_type from (
     select c.cliente_id, ch.channel_type,
       row_number() over (partition by c.cliente_id order by count(*) desc, ch.channel_type asc) as rn
     from conversations_log c
     join message_channels ch on ch.channel_id = c.channel_id
-    where c.message_direction = 'inbound' and c.cliente_id is not null
+    where c.message_direction = 'inbound' and c.cliente_id is not null${onlyClient('c.cliente_id', only)}
     group by c.cliente_id, ch.channel_type
   ) x where rn = 1)`;
 
 /** Orders that count (everything but `cancelado`): number, cents, last date, last 365 days. */
-export const orderStatsCte = (ctx: SqlCtx): Sql => sql`o as (
+export const orderStatsCte = (ctx: SqlCtx, only?: number): Sql => sql`o as (
   select "clienteId" as cliente_id, count(*) as n,
     sum(cast(round(total * 100) as bigint)) as cents,
     max(created_at) as last_order,
     sum(case when created_at >= ${daysAgo(ctx, 365)} then 1 else 0 end) as n365
   from pedidos
-  where estado <> 'cancelado'
+  where estado <> 'cancelado'${onlyClient('"clienteId"', only)}
   group by "clienteId")`;

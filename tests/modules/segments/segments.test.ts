@@ -9,7 +9,10 @@ import { SegmentPerformance } from '../../../src/modules/segments/segment-perfor
 import { CustomerScore } from '../../../src/modules/segments/customer-score.entity.ts';
 import { CustomerSegment } from '../../../src/modules/segments/customer-segment.entity.ts';
 import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
-import { matchQuery } from '../../../src/modules/segments/compile.ts';
+import { explainQuery, matchQuery } from '../../../src/modules/segments/compile.ts';
+import { explainScoresQuery } from '../../../src/modules/segments/scores.ts';
+import { rows } from '../../../src/modules/segments/sql.ts';
+import { sql } from 'kysely';
 import { addMessages, addOrders, DAY, makeClient } from './data.ts';
 
 describe('criteria validation', () => {
@@ -123,6 +126,20 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       const res = await h.em((em) => h.services.segments.preview(em, { demographic: { location: "o'brien street; drop table" } }));
       expect(res.sample.map((c) => c.phone)).toEqual(['34611000020']);
       expect(await h.em((em) => em.count(Usuario, {}))).toBeGreaterThan(1);
+    });
+
+    it.skipIf(kind !== 'sqlite')('explains one client (/segmento explicar, /cliente) from that client\'s index ranges, never a whole table', async () => {
+      const now = h.clock.now();
+      const ctx = { dialect: kind, now, today: now.toISOString().slice(0, 10) } as const;
+      const criteria = validateCriteria({
+        engagement: { last_interaction_days: 30, response_rate_min: 0.5 }, behavioral: { preferred_channel: 'whatsapp', purchase_frequency: 'high' },
+        transactional: { total_spent: 10 }, score: { churn_risk: { min: 10 } },
+      });
+      for (const query of [explainQuery(ctx, criteria, 1).query, explainScoresQuery(ctx, 1)]) {
+        const plan = (await h.em((em) => rows<{ detail: string }>(em, sql`explain query plan ${query}`))).map((r) => r.detail);
+        expect(plan.filter((d) => /\((c\.)?"?cliente(_id|Id)"?=\?/.test(d)).length, plan.join('\n')).toBeGreaterThanOrEqual(2);
+        for (const d of plan) expect(d, plan.join('\n')).not.toMatch(/cliente(_id|Id)>\?|^SCAN (conversations_log|pedidos|c)\b/);
+      }
     });
 
     it('hybrid segments are the rule plus hand-made includes minus excludes, and dynamic ones refuse hand edits', async () => {
