@@ -190,11 +190,16 @@ export function createSegmentsService(deps: SegmentsDeps) {
     /**
      * Hand-made includes (`agregar`, CSV import) or removals (`quitar`). Manual segments: an
      * include, or its removal. Hybrid: include, or exclude. Dynamic segments follow their rule
-     * only. Unknown phones are returned, not created. The segment is recomputed afterwards.
+     * only. Unknown phones are returned, not created; a malformed one refuses the whole call
+     * (nothing changed). The segment is recomputed afterwards.
      */
     async setMembers(em: EntityManager, segment: ICustomerSegment, phones: string[], action: 'add' | 'remove', source: 'manual' | 'csv' = 'manual'): Promise<{ changed: number; unknown: string[]; counts: RecomputeCounts }> {
       if (segment.segmentType === 'dynamic') throw new ValidationError(t('segments.dynamic_no_manual', { name: segment.segmentName }), undefined, 'SEGMENT_DYNAMIC');
-      const digits = [...new Set(phones.map((p) => normalizePhone(p)).filter((p): p is string => Boolean(p)))];
+      const digits = [...new Set(phones.map((p) => {
+        const phone = normalizePhone(p);
+        if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: p.slice(0, 30) }), undefined, 'INVALID_PHONE');
+        return phone;
+      }))];
       const users = digits.length ? await em.find(Usuario, { phoneNumber: { $in: digits } } as never, { fields: ['id', 'phoneNumber'] as never }) : [];
       const known = new Set(users.map((u) => u.phoneNumber));
       const unknown = digits.filter((d) => !known.has(d));

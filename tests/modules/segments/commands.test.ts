@@ -50,7 +50,7 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
 
     it('/segmento agregar, quitar, explicar, recalcular and exportar', async () => {
       expect(await h.say(ADMIN, '/segmento agregar Feria +34613000002, +34613000003, +34690000000')).toContain('2 cliente(s) añadidos a «Feria»; ahora tiene 2 activos.\nSin cliente registrado (no se han añadido): +34690000000.');
-      expect(await h.say(ADMIN, '/segmento quitar Feria 34613000003')).toContain('1 cliente(s) quitados de «Feria»; ahora tiene 1 activos');
+      expect(await h.say(ADMIN, '/segmento quitar Feria 34613000003, +34690000000')).toContain('1 cliente(s) quitados de «Feria»; ahora tiene 1 activos.\nSin cliente registrado (nada que quitar): +34690000000.');
       const why = await h.say(PHONES.analyst, '/segmento explicar VIP +34613000002');
       expect(why).toContain('+34613000002 en «VIP»: no es miembro');
       expect(why).toContain('❌ total_spent = 1000 → 0');
@@ -116,6 +116,8 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
         [ADMIN, '/segmento agregar VIP', 'Falta el argumento «telefono»'],
         [ADMIN, '/segmento agregar "Activos Madrid" +34613000003', 'es dinámico'],
         [ADMIN, '/segmento quitar Nadie +34613000003', 'No existe ningún segmento'],
+        [ADMIN, '/segmento agregar Feria +34613000001, 12', '"12" no es un teléfono válido'],
+        [ADMIN, '/segmento quitar Feria hola', '"hola" no es un teléfono válido'],
         [ADMIN, '/segmento explicar VIP', 'Falta el argumento «telefono»'],
         [ADMIN, '/segmento explicar VIP 12', 'no es un teléfono válido'],
         [ADMIN, '/segmento explicar VIP +34613000099', 'No hay ningún cliente'],
@@ -148,6 +150,7 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       }
       expect(await h.em((em) => em.count(Pedido, {}))).toBe(before);
       expect(await h.say(PHONES.analyst, '/segmento lista')).toContain('(3)');
+      expect(await h.say(PHONES.analyst, '/segmento ver Feria')).toContain('Miembros activos: 1');
     });
   });
 }

@@ -31,7 +31,7 @@ async function changeMembers(ctx: Ctx, action: 'add' | 'remove'): Promise<Reply[
   const res = await seg(ctx).setMembers(ctx.em, segment, splitPhones(rest), action);
   Object.assign(ctx.auditNotes, { segment: segment.segmentName, changed: res.changed });
   const lines = [t(action === 'add' ? 'segments.added' : 'segments.removed', { changed: res.changed, name: segment.segmentName, active: res.counts.active })];
-  if (res.unknown.length) lines.push(t('segments.unknown_phones', { phones: res.unknown.map((p) => `+${p}`).join(', ').slice(0, 300) }));
+  if (res.unknown.length) lines.push(t(action === 'add' ? 'segments.unknown_phones' : 'segments.unknown_phones_removed', { phones: res.unknown.map((p) => `+${p}`).join(', ').slice(0, 300) }));
   return [text(lines.join('\n'))];
 }
 

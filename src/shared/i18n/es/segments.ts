@@ -45,6 +45,7 @@ export const segments: Record<string, string> = {
   'segments.added': '✅ {changed} cliente(s) añadidos a «{name}»; ahora tiene {active} activos.',
   'segments.removed': '✅ {changed} cliente(s) quitados de «{name}»; ahora tiene {active} activos.',
   'segments.unknown_phones': 'Sin cliente registrado (no se han añadido): {phones}.',
+  'segments.unknown_phones_removed': 'Sin cliente registrado (nada que quitar): {phones}.',
   'segments.explain.title': '🔎 +{phone} en «{name}»: {verdict}',
   'segments.explain.member': 'es miembro',
   'segments.explain.not_member': 'no es miembro',
