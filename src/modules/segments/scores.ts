@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { EntityManager } from '@mikro-orm/sql';
+import { t } from '../../shared/i18n/index.ts';
 import { SCORE_TYPES } from './customer-score.entity.ts';
 import type { ScoreType } from './criteria.ts';
 import { DAY_MS, epochMs, int, messageStatsCte, newUuid, nowMs, orderStatsCte, responseCte, rows, run, str, ts, type Sql, type SqlCtx } from './sql.ts';
@@ -13,7 +14,7 @@ import { DAY_MS, epochMs, int, messageStatsCte, newUuid, nowMs, orderStatsCte, r
  */
 
 export interface Term {
-  /** Spanish label shown in /cliente. */
+  /** What /cliente calls the term (from the message catalog). */
   label: string;
   weight: number;
   factor: Sql;
@@ -30,27 +31,27 @@ function termsOf(ctx: SqlCtx): Record<ScoreType, Term[]> {
   const freq = clamp(sql`(b.n365 * 1.0 / 6)`);
   return {
     engagement: [
-      { label: 'mensajes en 30 días (tope 10)', weight: 40, factor: in30 },
-      { label: 'tasa de respuesta (90 días)', weight: 30, factor: resp },
-      { label: 'último mensaje reciente (0 a los 30 días)', weight: 30, factor: recentIn },
+      { label: t('clients.term.messages_30d'), weight: 40, factor: in30 },
+      { label: t('clients.term.response_rate'), weight: 30, factor: resp },
+      { label: t('clients.term.last_message'), weight: 30, factor: recentIn },
     ],
     loyalty: [
-      { label: 'pedidos totales (tope 10)', weight: 40, factor: clamp(sql`(b.n * 1.0 / 10)`) },
-      { label: 'antigüedad como cliente (tope 1 año)', weight: 30, factor: clamp(daysSince('created_ms', 365)) },
-      { label: 'pedidos en 12 meses (tope 6)', weight: 30, factor: freq },
+      { label: t('clients.term.orders_total'), weight: 40, factor: clamp(sql`(b.n * 1.0 / 10)`) },
+      { label: t('clients.term.tenure'), weight: 30, factor: clamp(daysSince('created_ms', 365)) },
+      { label: t('clients.term.orders_12m'), weight: 30, factor: freq },
     ],
     purchase_propensity: [
-      { label: 'pedidos en 12 meses (tope 6)', weight: 50, factor: freq },
-      { label: 'último pedido reciente (0 a los 90 días)', weight: 30, factor: sql`(case when b.last_order_ms is null then 0.0 else ${clamp(sql`(1 - ${daysSince('last_order_ms', 90)})`)} end)` },
-      { label: 'mensajes en 30 días (tope 10)', weight: 20, factor: in30 },
+      { label: t('clients.term.orders_12m'), weight: 50, factor: freq },
+      { label: t('clients.term.last_order'), weight: 30, factor: sql`(case when b.last_order_ms is null then 0.0 else ${clamp(sql`(1 - ${daysSince('last_order_ms', 90)})`)} end)` },
+      { label: t('clients.term.messages_30d'), weight: 20, factor: in30 },
     ],
     churn_risk: [
-      { label: 'días sin pedir (tope 180; sin pedidos = máximo)', weight: 60, factor: sql`(case when b.last_order_ms is null then 1.0 else ${clamp(daysSince('last_order_ms', 180))} end)` },
-      { label: 'días sin escribir (tope 60; nunca = máximo)', weight: 40, factor: sql`(case when b.last_in_ms is null then 1.0 else ${clamp(daysSince('last_in_ms', 60))} end)` },
+      { label: t('clients.term.days_without_order'), weight: 60, factor: sql`(case when b.last_order_ms is null then 1.0 else ${clamp(daysSince('last_order_ms', 180))} end)` },
+      { label: t('clients.term.days_without_message'), weight: 40, factor: sql`(case when b.last_in_ms is null then 1.0 else ${clamp(daysSince('last_in_ms', 60))} end)` },
     ],
     lifetime_value: [
-      { label: 'gastado hasta hoy', weight: 1, factor: sql`(b.cents / 100.0)` },
-      { label: 'proyección 12 meses (pedidos del último año × ticket medio)', weight: 1, factor: sql`(case when b.n > 0 then b.n365 * (b.cents / 100.0) / b.n else 0.0 end)` },
+      { label: t('clients.term.spent'), weight: 1, factor: sql`(b.cents / 100.0)` },
+      { label: t('clients.term.projection'), weight: 1, factor: sql`(case when b.n > 0 then b.n365 * (b.cents / 100.0) / b.n else 0.0 end)` },
     ],
   };
 }

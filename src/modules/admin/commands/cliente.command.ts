@@ -16,16 +16,16 @@ import { fmtDate, fmtMoney } from './segment-text.ts';
  */
 
 const SCORE_NAMES: Record<string, string> = {
-  engagement: 'Interacción', loyalty: 'Fidelidad', purchase_propensity: 'Propensión de compra', churn_risk: 'Riesgo de abandono', lifetime_value: 'Valor de vida',
+  engagement: t('clients.score.engagement'), loyalty: t('clients.score.loyalty'), purchase_propensity: t('clients.score.purchase_propensity'),
+  churn_risk: t('clients.score.churn_risk'), lifetime_value: t('clients.score.lifetime_value'),
 };
 
 const INPUT_NAMES: Record<string, string> = {
-  mensajes_30d: 'mensajes en 30 días', dias_desde_ultimo_mensaje: 'días desde su último mensaje', enviados_90d: 'enviados en 90 días',
-  respondidos_90d: 'respondidos', pedidos: 'pedidos', pedidos_12m: 'pedidos en 12 meses', gastado: 'gastado',
-  dias_desde_ultimo_pedido: 'días desde el último pedido', dias_como_cliente: 'días como cliente',
+  mensajes_30d: t('clients.input.mensajes_30d'), dias_desde_ultimo_mensaje: t('clients.input.dias_desde_ultimo_mensaje'), enviados_90d: t('clients.input.enviados_90d'),
+  respondidos_90d: t('clients.input.respondidos_90d'), pedidos: t('clients.input.pedidos'), pedidos_12m: t('clients.input.pedidos_12m'), gastado: t('clients.input.gastado'),
+  dias_desde_ultimo_pedido: t('clients.input.dias_desde_ultimo_pedido'), dias_como_cliente: t('clients.input.dias_como_cliente'),
 };
 
-/** Consent as the profile shows it; the one place to adapt when consent gets its own model. */
 /** Marketing consent as recorded (issue 8): unknown until granted or revoked, with its source. */
 function consentText(c: ClientProfile['client']): string {
   if (c.marketingConsent === 'granted') {
