@@ -129,16 +129,16 @@ export function predicateOf(ctx: SqlCtx, c: Criteria): Sql {
   return parts.length ? sql`(${sql.join(parts, sql` and `)})` : sql`1 = 1`;
 }
 
-/** `select u.id as cliente_id` of every client matching the criteria. */
-export function matchQuery(ctx: SqlCtx, c: Criteria): Sql {
-  const { withClause, from } = source(ctx, needsOf(leavesOf(c)));
-  return sql`${withClause}select u.id as cliente_id ${from} where ${predicateOf(ctx, c)}`;
-}
-
-/** The same query as a sub-select usable inside a larger statement (`… in (…)`). */
+/** `select u.id as cliente_id` of every client matching the criteria, with its `with` clause apart (to wrap the select in a larger statement). */
 export function matchSubquery(ctx: SqlCtx, c: Criteria): { withClause: Sql; select: Sql } {
   const { withClause, from } = source(ctx, needsOf(leavesOf(c)));
   return { withClause, select: sql`select u.id as cliente_id ${from} where ${predicateOf(ctx, c)}` };
+}
+
+/** The same, as one statement. */
+export function matchQuery(ctx: SqlCtx, c: Criteria): Sql {
+  const { withClause, select } = matchSubquery(ctx, c);
+  return sql`${withClause}${select}`;
 }
 
 /** What `/segmento explicar` shows: each leaf's verdict and the client's actual value. */
