@@ -81,6 +81,8 @@ export async function importOrdersCsv(
     if (reason) result.errors.push({ line, reason });
     opts.onProgress?.({ lines: result.lines, bytes: rec.info.bytes });
   }
+  // An empty file (or one of blank lines) has no header either.
+  if (!columns) throw new ValidationError(t('orders.import.empty'), undefined, 'CSV_HEADER');
   result.errors.sort((a, b) => a.line - b.line);
   return result;
 }

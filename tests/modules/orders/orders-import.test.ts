@@ -30,8 +30,13 @@ describe('orders CSV import', () => {
   it('keeps the valid lines, reports every bad one with its number and reason, and re-imports idempotently', async () => {
     const db = await createTestOrm('sqlite');
     try {
-      const first = await importOrdersCsv(db.orm, Readable.from([CSV]), { now: NOW });
+      const progress: Array<{ lines: number; bytes: number }> = [];
+      const first = await importOrdersCsv(db.orm, Readable.from([CSV]), { now: NOW, onProgress: (p) => progress.push(p) });
       expect(first).toMatchObject({ lines: 10, created: 3, unchanged: 0 });
+      // The progress bar's feed: one tick per data line, bytes growing to the end of the last line.
+      expect(progress.map((p) => p.lines)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(progress.every((p, i) => i === 0 || p.bytes > progress[i - 1]!.bytes)).toBe(true);
+      expect(progress.at(-1)!.bytes).toBeGreaterThanOrEqual(Buffer.byteLength(CSV.trimEnd()));
       expect(first.errors.map((e) => e.line)).toEqual([4, 5, 6, 7, 8, 9, 11]);
       const reasons = Object.fromEntries(first.errors.map((e) => [e.line, e.reason]));
       expect(reasons[4]).toContain('no es un teléfono válido');
@@ -56,10 +61,11 @@ describe('orders CSV import', () => {
     }
   });
 
-  it('refuses a file without the telefono/total header and reports a broken quote with its line', async () => {
+  it('refuses an empty file or one without the telefono/total header, and reports a broken quote with its line', async () => {
     const db = await createTestOrm('sqlite');
     try {
       await expect(importOrdersCsv(db.orm, Readable.from(['nombre,apellido\nAna,Pérez\n']), { now: NOW })).rejects.toThrow(/cabecera/);
+      await expect(importOrdersCsv(db.orm, Readable.from(['\n\n']), { now: NOW })).rejects.toThrow(/El archivo está vacío/);
       const res = await importOrdersCsv(db.orm, Readable.from(['telefono,total\n+34600000201,10\n+34600000202,"20\n']), { now: NOW });
       expect(res.created).toBe(1);
       expect(res.errors).toHaveLength(1);

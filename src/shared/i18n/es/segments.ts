@@ -131,6 +131,7 @@ export const segments: Record<string, string> = {
   'orders.list.empty': '+{phone} no tiene pedidos.',
   'orders.bad_state': 'Estado de pedido desconocido «{value}». Estados válidos: {valid}.',
   'orders.import.header': 'La primera línea debe ser la cabecera con al menos las columnas telefono y total (encontrado: {found}).',
+  'orders.import.empty': 'El archivo está vacío: la primera línea debe ser la cabecera con al menos las columnas telefono y total.',
   'orders.import.unknown_columns': 'columnas ignoradas: {columns}',
   'orders.import.malformed': 'CSV mal formado: {detail}',
   'orders.import.bad_state': 'estado «{value}» desconocido (válidos: {valid})',
