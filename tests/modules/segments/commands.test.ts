@@ -38,7 +38,7 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       expect(view).toContain('Miembros activos: 1');
       expect(view).toContain('Regla: {"demographic":{"location":"madrid"},"engagement":{"last_interaction_days":30}}');
       expect(view).toContain('Tendencia (activos por día): 11-24: 1');
-      expect(await h.say(PHONES.analyst, '/segmento miembros VIP')).toContain('1. +34613000001 Ana');
+      expect(await h.say(PHONES.analyst, '/segmento miembros VIP')).toMatch(/1\. \+34613000001 Ana — desde \d{4}-\d{2}-\d{2} \(por la regla\)/);
     });
 
     it('/segmento vista-previa counts and samples without saving', async () => {

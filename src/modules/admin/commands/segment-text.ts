@@ -74,5 +74,12 @@ export function splitPhones(rest: string): string[] {
   return (/[,;]/.test(rest) ? rest.split(/[,;]/) : rest.split(/\s+/)).map((p) => p.trim()).filter(Boolean);
 }
 
+const REASONS: Record<string, string> = {
+  rule: t('segments.reason.rule'), manual: t('segments.reason.manual'),
+  'rule (reactivated)': t('segments.reason.rule_again'), 'manual (reactivated)': t('segments.reason.manual_again'),
+};
+/** A member's `reason_joined` in words (unknown values shown as stored). */
+export const reasonText = (r: string | null | undefined): string => (r ? (REASONS[r] ?? r) : '');
+
 export const fmtDate = (d: Date | string | null | undefined): string => (d ? new Date(d).toISOString().slice(0, 10) : t('segments.never'));
 export const fmtMoney = (n: number): string => formatNumber(Math.round(n * 100) / 100);

@@ -5,7 +5,7 @@ import { ValidationError } from '../../../shared/errors.ts';
 import { readAttachment } from '../../files/attachments.ts';
 import { membersToCsv, phonesFromCsv } from '../../segments/members-csv.ts';
 import { defineCommand, defineSubcommand, type CommandContext } from '../registry.ts';
-import { fmtDate, fmtMoney, parseCreate, parseCriteriaArg, parseNameAndPage, parseNameAndRest, splitPhones, TYPE_NAMES } from './segment-text.ts';
+import { fmtDate, fmtMoney, parseCreate, parseCriteriaArg, parseNameAndPage, parseNameAndRest, reasonText, splitPhones, TYPE_NAMES } from './segment-text.ts';
 
 /**
  * `/segmento …`: create, inspect and maintain customer segments from the chat. Every action is
@@ -122,7 +122,7 @@ export const segmentoCommand = defineCommand({
         const pages = Math.max(1, Math.ceil(res.total / PAGE));
         if (!res.total) return [text(t('segments.members.empty', { name: s.segmentName }))];
         if (page > pages) return [text(t('segments.members.bad_page', { page, pages }))];
-        const lines = res.items.map((m, i) => t('segments.members.line', { n: (page - 1) * PAGE + i + 1, phone: m.phone, name: m.nombre ?? '', joined: fmtDate(m.member.joinedDate), reason: m.member.reasonJoined ?? '' }));
+        const lines = res.items.map((m, i) => t('segments.members.line', { n: (page - 1) * PAGE + i + 1, phone: m.phone, name: m.nombre ?? '', joined: fmtDate(m.member.joinedDate), reason: reasonText(m.member.reasonJoined) }));
         return [text([t('segments.members.title', { name: s.segmentName, page, pages, total: res.total }), ...lines].join('\n'))];
       },
     }),

@@ -40,6 +40,11 @@ export const segments: Record<string, string> = {
   'segments.recomputed_all': '🔄 {count} segmentos dinámicos e híbridos recalculados.',
   'segments.members.title': '👥 *{name}*: página {page} de {pages} ({total} activos)',
   'segments.members.line': '{n}. +{phone} {name} — desde {joined} ({reason})',
+  // reason_joined as stored (rule, manual, rule (reactivated), manual (reactivated)), in words.
+  'segments.reason.rule': 'por la regla',
+  'segments.reason.manual': 'a mano',
+  'segments.reason.rule_again': 'por la regla, de nuevo',
+  'segments.reason.manual_again': 'a mano, de nuevo',
   'segments.members.empty': 'El segmento «{name}» no tiene miembros activos.',
   'segments.members.bad_page': 'La página {page} no existe: el segmento tiene {pages} página(s).',
   'segments.added': '✅ {changed} cliente(s) añadidos a «{name}»; ahora tiene {active} activos.',
