@@ -126,6 +126,21 @@ describe.each(KINDS)('%s', (kind) => {
       expect(r.data.total).toEqual({ day: 'total', entrantes: 5, salientes: 5, usuarios: 3, respuesta: 1020, coste: 0.17 });
     });
 
+    it('a message priced by Meta after midnight costs its category price on the day it was sent', async () => {
+      const move = (when: string) =>
+        withEm(db.orm, (em) => em.nativeUpdate(MessagePricing, { category: 'marketing' } as never, { reportedAt: at(when) } as never));
+      await move('2026-11-03 00:01');
+      try {
+        const r = await gen({ type: 'custom', from: '2026-11-02', to: '2026-11-03', metrics: ['coste'], format: 'json' });
+        expect(r.data.daily).toEqual([{ day: '2026-11-02', coste: 0.11 }, { day: '2026-11-03', coste: 0.06 }]);
+        const nov3 = await gen({ type: 'channel_analysis', from: '2026-11-03', to: '2026-11-03', format: 'json' });
+        expect(nov3.data.pricing_categories).toEqual([]);
+        expect(nov3.data.total_cost).toBe(0.06);
+      } finally {
+        await move('2026-11-02 10:02');
+      }
+    });
+
     it('refuses bad input with Spanish messages', async () => {
       const bad: Array<[ReportRequest, RegExp]> = [
         [{ type: 'monthly_activity', month: '2026-13' }, /no es un mes válido/],

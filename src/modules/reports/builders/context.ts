@@ -86,7 +86,9 @@ const round2 = (n: number) => Math.round(n * 10000) / 10000;
  * Money per channel (UC-404): every outbound message that did not fail costs the channel's
  * configured price (`CHANNEL_COSTS`, by channel name, else channel type; 0 when unset); a Cloud
  * API message whose status carried Meta's `pricing.category` costs `META_CATEGORY_PRICES[category]`
- * instead when that price is configured (and nothing when Meta said `billable: false`).
+ * instead when that price is configured (and nothing when Meta said `billable: false`). Both are
+ * bucketed by the message's own day, so the category price replaces the flat price in the same
+ * range that billed it (a message sent at 23:59 and priced at 00:01 stays in its day).
  */
 export async function costs(
   ctx: BuildContext,
@@ -94,15 +96,20 @@ export async function costs(
   to: string,
   billedByChannel: Map<number, number>,
 ): Promise<{ perChannel: Map<number, number>; categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> }> {
-  const [s, e] = rangeParams(ctx, from, to);
-  // CROSS JOIN keeps message_pricing (small, range-filtered) as the outer loop on SQLite, which
-  // otherwise may scan conversations_log first; on PostgreSQL it is a plain inner join.
+  const start = dayRange(from, ctx.config.TZ)[0];
+  const end = dayRange(to, ctx.config.TZ)[1];
+  // Meta reports a message's pricing with its first status, moments after the send (and retries a
+  // webhook for at most 7 days): the messages of [start, end) are priced within
+  // [start − 1 day, end + 7 days); one priced even later keeps the flat price. That bound on
+  // reported_at (indexed) keeps message_pricing as the outer loop; CROSS JOIN keeps it so on
+  // SQLite, which otherwise may scan conversations_log first (PostgreSQL: a plain inner join).
+  const at = (d: Date, days = 0) => ctx.sql.at(new Date(d.getTime() + days * 86_400_000));
   const priced = await rows<Record<string, unknown>>(ctx.em, `
     select c.channel_id, mp.category, sum(case when mp.billable = ${ctx.sql.kind === 'sqlite' ? '0' : 'false'} then 0 else 1 end) as billable, count(*) as n
     from message_pricing mp cross join conversations_log c
-    where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.channel_id is not null and c.message_direction = 'outbound'
-      and (c.delivery_status is null or c.delivery_status <> 'failed')
-    group by c.channel_id, mp.category order by c.channel_id, mp.category`, [s, e]);
+    where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.date >= ? and c.date < ?
+      and c.channel_id is not null and c.message_direction = 'outbound' and (c.delivery_status is null or c.delivery_status <> 'failed')
+    group by c.channel_id, mp.category order by c.channel_id, mp.category`, [at(start, -1), at(end, 7), at(start), at(end)]);
   const unitOf = (id: number) => {
     const byName = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(id) ?? '').toLowerCase()];
     return byName ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(id) ?? '').toLowerCase()] ?? 0;
