@@ -75,6 +75,12 @@ export interface GeneratedReport {
   data: Record<string, unknown>;
 }
 
+/** `format` when it is one of REPORT_FORMATS, else a ValidationError naming it (chat and scheduled reports). */
+export function checkFormat(format: string): ReportFormat {
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new ValidationError(t('reports.bad_format', { value: String(format).slice(0, 20) }));
+  return format as ReportFormat;
+}
+
 export const MIME: Record<ReportFormat, string> = { pdf: 'application/pdf', csv: 'text/csv', json: 'application/json', html: 'text/html' };
 const MAX_RANGE_DAYS = 366;
 
@@ -173,8 +179,7 @@ export function createReportsService(deps: { config: Config; clock: Clock; logge
    * then one `customer_reports` row. A failed insert removes the file.
    */
   async function generate(em: EntityManager, req: ReportRequest): Promise<GeneratedReport> {
-    const format = req.format ?? 'pdf';
-    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new ValidationError(t('reports.bad_format', { value: String(format).slice(0, 20) }));
+    const format = checkFormat(req.format ?? 'pdf');
     const started = performance.now();
     const built = await build(em, req);
     const now = deps.clock.now();

@@ -10,7 +10,7 @@ import type { Reply } from '../../transport/types.ts';
 import { addDays, addMonths, dayStart, localDay, monthDays } from './dates.ts';
 import { ReportRun } from './report-run.entity.ts';
 import { ReportSchedule, type ScheduleFrequency } from './report-schedule.entity.ts';
-import type { GeneratedReport, ReportFormat, ReportRequest, ReportsService, ReportType } from './reports.service.ts';
+import { checkFormat, type GeneratedReport, type ReportFormat, type ReportRequest, type ReportsService, type ReportType } from './reports.service.ts';
 
 /**
  * Scheduled reports. A subscription (`report_schedules`) yields one durable run per closed
@@ -77,6 +77,7 @@ export function createReportSchedules(deps: ScheduleDeps) {
 
   async function subscribe(em: EntityManager, subscriberId: number, type: ReportType, frequency: ScheduleFrequency, format: ReportFormat = 'pdf') {
     if (type === 'campaign_performance') throw new ValidationError(t('reports.not_schedulable'));
+    checkFormat(format);
     const existing = await em.findOne(ReportSchedule, { subscriber: subscriberId, reportType: type, scheduleFrequency: frequency, format, isActive: true } as never);
     if (existing) return { schedule: existing, created: false };
     const schedule = em.create(ReportSchedule, { subscriber: subscriberId, reportType: type, scheduleFrequency: frequency, format, isActive: true, createdAt: deps.clock.now() } as never);
