@@ -2,7 +2,7 @@ import { t } from '../../../shared/i18n/index.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { formatDay, localDay } from '../dates.ts';
 import { num, rows } from '../sql.ts';
-import { money, type BuildContext, type BuiltReport } from './context.ts';
+import { money, unitPrice, type BuildContext, type BuiltReport } from './context.ts';
 
 /**
  * `campaign_performance`, over `campaigns` + `campaign_recipient_log`. Funnel: recipients →
@@ -37,7 +37,7 @@ export async function buildCampaignPerformance(ctx: BuildContext, ref: string): 
   };
   const pct = (n: number) => (funnel.sent ? Math.round((n / funnel.sent) * 1000) / 10 : 0);
   const channelId = num(c.channel_id);
-  const unit = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(channelId) ?? '').toLowerCase()] ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(channelId) ?? '').toLowerCase()] ?? 0;
+  const unit = unitPrice(ctx, channelId);
   const cost = Math.round(funnel.sent * unit * 10000) / 10000;
   const stages = [
     { stage: 'sent', label: t('reports.funnel.sent'), value: funnel.sent },

@@ -82,6 +82,12 @@ export function uniqueUsers(ctx: BuildContext, from: string, to: string, phone?:
 
 const round2 = (n: number) => Math.round(n * 10000) / 10000;
 
+/** A channel's configured price per outbound message: `CHANNEL_COSTS` by channel name, else by channel type, else 0. */
+export function unitPrice(ctx: BuildContext, channelId: number): number {
+  const byName = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(channelId) ?? '').toLowerCase()];
+  return byName ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(channelId) ?? '').toLowerCase()] ?? 0;
+}
+
 /**
  * Money per channel (UC-404): every outbound message that did not fail costs the channel's
  * configured price (`CHANNEL_COSTS`, by channel name, else channel type; 0 when unset); a Cloud
@@ -110,12 +116,8 @@ export async function costs(
     where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.date >= ? and c.date < ?
       and c.channel_id is not null and c.message_direction = 'outbound' and (c.delivery_status is null or c.delivery_status <> 'failed')
     group by c.channel_id, mp.category order by c.channel_id, mp.category`, [at(start, -1), at(end, 7), at(start), at(end)]);
-  const unitOf = (id: number) => {
-    const byName = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(id) ?? '').toLowerCase()];
-    return byName ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(id) ?? '').toLowerCase()] ?? 0;
-  };
   const perChannel = new Map<number, number>();
-  for (const [id, billed] of billedByChannel) perChannel.set(id, billed * unitOf(id));
+  for (const [id, billed] of billedByChannel) perChannel.set(id, billed * unitPrice(ctx, id));
   const categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> = [];
   for (const p of priced) {
     const id = num(p.channel_id);
@@ -126,7 +128,7 @@ export async function costs(
     categories.push({ channelId: id, category, messages: n, cost: price === undefined ? null : round2(billable * price) });
     if (price !== undefined) {
       // Replace the flat price of these messages by Meta's category price.
-      perChannel.set(id, (perChannel.get(id) ?? 0) - n * unitOf(id) + billable * price);
+      perChannel.set(id, (perChannel.get(id) ?? 0) - n * unitPrice(ctx, id) + billable * price);
     }
   }
   for (const [id, v] of perChannel) perChannel.set(id, round2(v));
