@@ -28,7 +28,7 @@ describe('report jobs', () => {
       registerModuleJobs(scheduler, services);
       expect(scheduler.names()).toEqual(expect.arrayContaining(['reports.stats-rollup', 'reports.scheduled', 'reports.retry']));
       await scheduler.runNow('reports.stats-rollup');
-      const days = await withEm(db.orm, (em) => services.reports.stats.rolledDays(em, '2026-11-01', '2026-11-30'));
+      const days = await withEm(db.orm, (em) => services.reports.stats.summarizedDays(em, '2026-11-01', '2026-11-30'));
       expect([...days].sort()).toEqual(['2026-11-02', '2026-11-03']);
       // 00:05 on the 5th: yesterday (the 4th, no traffic) is rolled up; nothing breaks, nothing is duplicated.
       clock.set(at('2026-11-05 00:05'));
