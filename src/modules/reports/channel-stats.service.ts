@@ -174,7 +174,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
 
   /**
    * Per-day, per-channel figures for [from, to]: closed days from the rollup (a closed day that
-   * was never rolled up is computed live and written), today live.
+   * was never rolled up is computed live; the rollup job writes it), today live.
    */
   async function daily(em: EntityManager, from: string, to: string): Promise<DayChannelStats[]> {
     const today = localDay(deps.clock.now(), tz);
