@@ -34,7 +34,7 @@ import { buildContext, type BuiltReport } from './builders/context.ts';
 import { buildCustom, CUSTOM_METRICS, type CustomMetric } from './builders/custom.ts';
 import { buildGrowth } from './builders/growth.ts';
 import { createChannelStatsService, type ChannelStatsService } from './channel-stats.service.ts';
-import { renderChart, type RenderedChart } from './charts.ts';
+import { renderChart, renderChartSvg, type RenderedChart } from './charts.ts';
 import { buildCsv } from './csv.ts';
 import { addDays, addMonths, isDay, localDay } from './dates.ts';
 import { buildHtml } from './html.ts';
@@ -163,12 +163,13 @@ export function createReportsService(deps: { config: Config; clock: Clock; logge
     }
   }
 
+  /** The file bytes, and the main chart (its PNG goes to the chat); other charts only where the format shows them. */
   async function render(built: BuiltReport, format: ReportFormat, generatedAt: string): Promise<{ bytes: Buffer; main: RenderedChart }> {
-    const charts = built.charts.map((c) => renderChart(c));
-    const main = charts[0]!;
+    const main = renderChart(built.charts[0]!);
+    const rest = built.charts.slice(1);
     const meta = { generatedAt };
-    if (format === 'pdf') return { bytes: await buildPdf(built.doc, charts.map((c) => c.png), meta), main };
-    if (format === 'html') return { bytes: Buffer.from(buildHtml(built.doc, charts.map((c) => c.svg), meta)), main };
+    if (format === 'pdf') return { bytes: await buildPdf(built.doc, [main.png, ...rest.map((c) => renderChart(c).png)], meta), main };
+    if (format === 'html') return { bytes: Buffer.from(buildHtml(built.doc, [main.svg, ...rest.map((c) => renderChartSvg(c))], meta)), main };
     if (format === 'csv') return { bytes: Buffer.from(buildCsv(built.doc)), main };
     return { bytes: Buffer.from(JSON.stringify({ title: built.doc.title, subtitle: built.doc.subtitle, summary: built.doc.summary, ...built.data }, null, 2)), main };
   }

@@ -201,6 +201,8 @@ describe.each(KINDS)('%s', (kind) => {
       expect(html).toContain('Rendimiento de campaña · Black Friday');
       expect(existsSync(join(db.config.STORAGE_DIR, r.filePath))).toBe(true);
       expect(r.filePath).toMatch(/^reports\//);
+      const channels = (await gen({ type: 'channel_analysis', from: '2026-11-01', to: '2026-11-05', format: 'html' })).bytes.toString();
+      expect(channels.match(/<svg/g)).toHaveLength(3);
     });
   });
 
