@@ -17,7 +17,7 @@ import { MessagePricing } from '../../../src/modules/reports/message-pricing.ent
 import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
 import { ValidationError } from '../../../src/shared/errors.ts';
 import { A, at, B, C, clientIds, msg, seedClients, seedNovember, SMS, TZ, WA } from './fixture.ts';
-import { parseCsv, pngSize } from './parse.ts';
+import { parseCsv, pngSize, readPdf } from './parse.ts';
 
 const KINDS: DbKind[] = (await pgAvailable()) ? ['sqlite', 'postgresql'] : ['sqlite'];
 
@@ -174,13 +174,19 @@ describe.each(KINDS)('%s', (kind) => {
       expect(sections.get('pricing_categories')).toEqual([{ channel: 'WhatsApp', category: 'marketing', messages: '1', cost: '0.1' }]);
     });
 
-    it('PDF opens and renders (pdftoppm), with the chart PNG at 1000×560', async () => {
+    it('PDF parses (and renders with pdftoppm where installed), with the chart PNG at 1000×560', async () => {
       const r = await gen({ type: 'monthly_activity', month: '2026-11' });
       expect(r.format).toBe('pdf');
       expect(r.bytes.subarray(0, 5).toString()).toBe('%PDF-');
       expect(pngSize(r.mainChart.png)).toEqual({ width: 1000, height: 560 });
       const file = join(db.config.STORAGE_DIR, r.filePath);
       expect(readFileSync(file).equals(r.bytes)).toBe(true);
+      // Parsed without poppler: sound cross-references and streams, one page or more, both charts.
+      const parsed = readPdf(r.bytes);
+      expect(parsed.pages).toBeGreaterThanOrEqual(1);
+      expect(parsed.images).toBe(2);
+      // A damaged file is refused.
+      expect(() => readPdf(Buffer.concat([r.bytes.subarray(0, 2000), Buffer.from('garbage'), r.bytes.subarray(2000)]))).toThrow();
       const hasPoppler = (() => { try { execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' }); return true; } catch { return false; } })();
       if (hasPoppler) {
         const out = mkdtempSync(join(tmpdir(), 'pdfpage-'));
