@@ -209,6 +209,14 @@ describe.each(KINDS)('%s', (kind) => {
       expect(r.filePath).toMatch(/^reports\//);
       const channels = (await gen({ type: 'channel_analysis', from: '2026-11-01', to: '2026-11-05', format: 'html' })).bytes.toString();
       expect(channels.match(/<svg/g)).toHaveLength(3);
+      // Tables whose rows are figure keys show them in Spanish; CSV keeps the keys.
+      expect(html).toContain('<td>Destinatarios</td>');
+      expect(html).not.toContain('<td>recipients</td>');
+      const monthly = (await gen({ type: 'monthly_activity', month: '2026-11', format: 'html' })).bytes.toString();
+      expect(monthly).toContain('<td>Clientes nuevos</td>');
+      expect(monthly).not.toMatch(/<td>(new_clients|unique_users|inbound)<\/td>/);
+      const csv = parseCsv((await gen({ type: 'campaign_performance', campaign: 'Black Friday', format: 'csv' })).bytes.toString());
+      expect(csv.get('funnel')!.map((r) => r.stage)).toEqual(['recipients', 'sent', 'delivered', 'read', 'clicked', 'converted', 'failed', 'pending']);
     });
   });
 

@@ -2,7 +2,7 @@ import { t } from '../../../shared/i18n/index.ts';
 import type { DayChannelStats } from '../channel-stats.service.ts';
 import { daysBetween, formatDay, formatMonth, monthDays, shortDay } from '../dates.ts';
 import { num, rows } from '../sql.ts';
-import { byChannel, columnsOf, costs, formatSeconds, money, overallResponse, rangeParams, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
+import { byChannel, columnsOf, labelsOf, costs, formatSeconds, money, overallResponse, rangeParams, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
 
 /**
  * `monthly_activity`: one month, for the whole business or for one client.
@@ -78,7 +78,7 @@ export async function buildMonthlyActivity(ctx: BuildContext, month: string, cli
         {
           id: 'totals',
           title: t('reports.table.totals'),
-          columns: [{ key: 'metric', label: t('reports.col.metric') }, { key: 'value', label: t('reports.col.value') }],
+          columns: [{ key: 'metric', label: t('reports.col.metric'), names: labelsOf(Object.keys(totals), cur) }, { key: 'value', label: t('reports.col.value') }],
           rows: Object.entries(totals).map(([metric, value]) => ({ metric, value })),
         },
         {

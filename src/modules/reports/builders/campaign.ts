@@ -67,7 +67,7 @@ export async function buildCampaignPerformance(ctx: BuildContext, ref: string): 
         {
           id: 'funnel',
           title: t('reports.table.funnel'),
-          columns: [{ key: 'stage', label: t('reports.col.stage') }, { key: 'value', label: t('reports.col.value') }, { key: 'pct_of_sent', label: t('reports.col.pct_sent') }],
+          columns: [{ key: 'stage', label: t('reports.col.stage'), names: Object.fromEntries(['recipients', ...stages.map((s) => s.stage), 'failed', 'pending'].map((k) => [k, t(`reports.funnel.${k}`)])) }, { key: 'value', label: t('reports.col.value') }, { key: 'pct_of_sent', label: t('reports.col.pct_sent') }],
           rows: [
             { stage: 'recipients', value: funnel.recipients, pct_of_sent: null },
             ...stages.map((s) => ({ stage: s.stage, value: s.value, pct_of_sent: pct(s.value) })),

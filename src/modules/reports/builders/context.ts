@@ -150,7 +150,13 @@ const LABELS: Record<string, string> = {
   channel: 'reports.col.channel', inbound: 'reports.col.inbound', outbound: 'reports.col.outbound', failed: 'reports.col.failed',
   failure_rate_pct: 'reports.col.failure_pct', unique_users: 'reports.col.users', avg_response_seconds: 'reports.col.response_s',
   cost: 'reports.col.cost', cost_per_message: 'reports.col.cost_msg', day: 'reports.col.day', category: 'reports.col.category', messages: 'reports.col.messages',
+  new_clients: 'reports.metric.nuevos', orders: 'reports.col.orders', orders_total: 'reports.col.orders_total',
 };
+
+/** The Spanish labels of figure keys, for a column whose values are those keys (a totals table's metric column). */
+export function labelsOf(keys: string[], currency: string): Record<string, string> {
+  return Object.fromEntries(keys.map((key) => [key, t(LABELS[key] ?? key, { currency })]));
+}
 
 /** Table columns for the usual figure keys, with their Spanish labels. */
 export function columnsOf(keys: string[], currency: string): Array<{ key: string; label: string }> {
