@@ -211,6 +211,7 @@ describe.each(KINDS)('%s', (kind) => {
       expect(channels.match(/<svg/g)).toHaveLength(3);
       // Tables whose rows are figure keys show them in Spanish; CSV keeps the keys.
       expect(html).toContain('<td>Destinatarios</td>');
+      expect(html).toContain('Estado completada · canal WhatsApp');
       expect(html).not.toContain('<td>recipients</td>');
       const monthly = (await gen({ type: 'monthly_activity', month: '2026-11', format: 'html' })).bytes.toString();
       expect(monthly).toContain('<td>Clientes nuevos</td>');

@@ -58,7 +58,7 @@ export async function buildCampaignPerformance(ctx: BuildContext, ref: string): 
     data: { type: 'campaign_performance', campaign_id: c.campaign_id, campaign: name, status: c.status, channel: ctx.channelNames.get(channelId) ?? null, currency: cur, funnel, rates: Object.fromEntries(stages.map((s) => [s.stage, pct(s.value)])), cost },
     doc: {
       title: t('reports.campaign.title', { name }),
-      subtitle: t('reports.campaign.subtitle', { status: String(c.status), channel: ctx.channelNames.get(channelId) ?? '—', from: from ? formatDay(from) : '—' }),
+      subtitle: t('reports.campaign.subtitle', { status: t(`reports.campaign_status.${String(c.status)}`), channel: ctx.channelNames.get(channelId) ?? '—', from: from ? formatDay(from) : '—' }),
       summary: [
         t('reports.campaign.summary1', { recipients: funnel.recipients, sent: funnel.sent, delivered: funnel.delivered, read: funnel.read }),
         t('reports.campaign.summary2', { clicked: funnel.clicked, converted: funnel.converted, failed: funnel.failed, rate: pct(funnel.read) }) + t('reports.cost_suffix', { cost: money(cost, cur) }),
