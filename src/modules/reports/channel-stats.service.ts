@@ -116,12 +116,6 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     return stats;
   }
 
-  /** Rolled-up days between `from` and `to` (inclusive) that have at least one row. */
-  async function rolledDays(em: EntityManager, from: string, to: string): Promise<Set<string>> {
-    const r = await rows<{ day: string }>(em, `select distinct cast(date as varchar(10)) as day from channel_statistics where date >= ? and date <= ?`, [from, to]);
-    return new Set(r.map((x) => String(x.day).slice(0, 10)));
-  }
-
   /** Rolled-up days between `from` and `to` that are in the monthly summaries. */
   async function summarizedDays(em: EntityManager, from: string, to: string): Promise<Set<string>> {
     const r = await rows<{ day: string }>(em, `select distinct cast(date as varchar(10)) as day from channel_statistics where date >= ? and date <= ? and users_summarized = ?`, [from, to, true]);
@@ -180,7 +174,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
 
   /**
    * Per-day, per-channel figures for [from, to]: closed days from the rollup (a closed day that
-   * was never rolled up is computed live and written), today live.
+   * was never rolled up is computed live; the rollup job writes it), today live.
    */
   async function daily(em: EntityManager, from: string, to: string): Promise<DayChannelStats[]> {
     const today = localDay(deps.clock.now(), tz);
@@ -210,7 +204,7 @@ export function createChannelStatsService(deps: { config: Config; clock: Clock; 
     return out.sort((a, b) => (a.day === b.day ? a.channelId - b.channelId : a.day < b.day ? -1 : 1));
   }
 
-  return { computeDay, rollupDay, backfill, daily, rolledDays, summarizedDays, uniqueUsers, active };
+  return { computeDay, rollupDay, backfill, daily, summarizedDays, uniqueUsers, active };
 }
 
 export type ChannelStatsService = ReturnType<typeof createChannelStatsService>;

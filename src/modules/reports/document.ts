@@ -11,8 +11,9 @@ export type Cell = string | number | null;
  * A cell as people read it (PDF, HTML): numbers with Spanish grouping and decimal comma, ISO days
  * as 03/11/2026 and months as "noviembre de 2026". CSV and JSON keep the machine forms.
  */
-export function displayCell(v: Cell): string {
+export function displayCell(v: Cell, names?: Record<string, string>): string {
   if (v === null || v === undefined) return '—';
+  if (typeof v === 'string' && names?.[v] !== undefined) return names[v];
   if (typeof v === 'number') return formatNumber(v);
   if (isDay(v)) return formatDay(v);
   if (/^\d{4}-\d{2}$/.test(v) && isDay(`${v}-01`)) return formatMonth(v);
@@ -23,7 +24,8 @@ export interface ReportTable {
   /** Stable id used as the CSV section name and JSON key (snake_case). */
   id: string;
   title: string;
-  columns: Array<{ key: string; label: string }>;
+  /** `names`: how PDF and HTML show a column's machine values (e.g. a metric key in Spanish); CSV and JSON keep the keys. */
+  columns: Array<{ key: string; label: string; names?: Record<string, string> }>;
   rows: Array<Record<string, Cell>>;
 }
 

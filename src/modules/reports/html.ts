@@ -3,14 +3,14 @@ import { displayCell, type Cell, type ReportDocument } from './document.ts';
 /** A self-contained HTML page: charts inline as SVG, tables, no external assets or scripts. */
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const cell = (v: Cell) => esc(displayCell(v));
+const cell = (v: Cell, names?: Record<string, string>) => esc(displayCell(v, names));
 
 export function buildHtml(doc: ReportDocument, chartSvgs: string[], meta: { generatedAt: string }): string {
   const tables = doc.tables
     .map(
       (t) =>
         `<h2>${esc(t.title)}</h2><table><thead><tr>${t.columns.map((c) => `<th>${esc(c.label)}</th>`).join('')}</tr></thead><tbody>${t.rows
-          .map((r) => `<tr>${t.columns.map((c) => `<td>${cell(r[c.key] ?? null)}</td>`).join('')}</tr>`)
+          .map((r) => `<tr>${t.columns.map((c) => `<td>${cell(r[c.key] ?? null, c.names)}</td>`).join('')}</tr>`)
           .join('')}</tbody></table>`,
     )
     .join('\n');

@@ -14,7 +14,7 @@ export const MessagePricing = defineEntity({
     category: p.string().length(50),
     pricingModel: p.string().length(50).nullable(),
     billable: p.boolean().nullable(),
-    /** When Meta reported it (the status timestamp): reports bucket costs by this day. */
+    /** When Meta reported it (the status timestamp); reports bucket costs by the message's own day and use this to find its pricing. */
     reportedAt: p.datetime().index('idx_pricing_reported'),
   },
 });

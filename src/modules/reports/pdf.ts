@@ -38,7 +38,7 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable): void {
     pdf.y = y + rowHeight;
   };
   row(headerCells, true);
-  for (const r of table.rows) row(table.columns.map((c) => displayCell(r[c.key] ?? null)), false);
+  for (const r of table.rows) row(table.columns.map((c) => displayCell(r[c.key] ?? null, c.names)), false);
   pdf.moveDown(1);
 }
 

@@ -9,8 +9,9 @@ import type { ReportSchedules } from './schedules.service.ts';
 
 /**
  * The reports module's cron jobs, as data (listed in `src/jobs/index.ts`). All in `TZ`.
- * - reports.stats-rollup  STATS_ROLLUP_CRON (00:05): yesterday's channel_statistics; on start-up
- *                         it backfills every missing closed day first.
+ * - reports.stats-rollup  STATS_ROLLUP_CRON (00:05): yesterday's channel_statistics, and the day
+ *                         before again (see below); on start-up it backfills every missing closed
+ *                         day first.
  * - reports.scheduled     REPORT_SCHEDULE_CRON (08:00) and on start-up: enqueue and deliver due runs.
  * - reports.retry         every 5 minutes: runs waiting for a retry (or with a lapsed lease).
  */
@@ -24,7 +25,13 @@ export function reportJobs(deps: { config: Config; orm: Orm; clock: Clock; repor
           await deps.reports.stats.backfill(em);
           backfilled = true;
         }
-        await deps.reports.stats.rollupDay(em, addDays(localDay(deps.clock.now(), tz), -1));
+        // A reply up to 24 h later counts for the inbound message's day, so yesterday's row is
+        // provisional at 00:05 (an inbound at 23:30 answered at 09:00 today is not in it yet).
+        // The day before is rolled up again: all of its reply windows have closed by now, so its
+        // row (and every older one) equals the live figures.
+        const today = localDay(deps.clock.now(), tz);
+        await deps.reports.stats.rollupDay(em, addDays(today, -2));
+        await deps.reports.stats.rollupDay(em, addDays(today, -1));
       });
     }, { timezone: tz, runOnStart: true });
     scheduler.add('reports.scheduled', deps.config.REPORT_SCHEDULE_CRON, async () => {

@@ -34,7 +34,7 @@ import { buildContext, type BuiltReport } from './builders/context.ts';
 import { buildCustom, CUSTOM_METRICS, type CustomMetric } from './builders/custom.ts';
 import { buildGrowth } from './builders/growth.ts';
 import { createChannelStatsService, type ChannelStatsService } from './channel-stats.service.ts';
-import { renderChart, type RenderedChart } from './charts.ts';
+import { renderChart, renderChartSvg, type RenderedChart } from './charts.ts';
 import { buildCsv } from './csv.ts';
 import { addDays, addMonths, isDay, localDay } from './dates.ts';
 import { buildHtml } from './html.ts';
@@ -73,6 +73,12 @@ export interface GeneratedReport {
   bytes: Buffer;
   mainChart: RenderedChart;
   data: Record<string, unknown>;
+}
+
+/** `format` when it is one of REPORT_FORMATS, else a ValidationError naming it (chat and scheduled reports). */
+export function checkFormat(format: string): ReportFormat {
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new ValidationError(t('reports.bad_format', { value: String(format).slice(0, 20) }));
+  return format as ReportFormat;
 }
 
 export const MIME: Record<ReportFormat, string> = { pdf: 'application/pdf', csv: 'text/csv', json: 'application/json', html: 'text/html' };
@@ -157,12 +163,13 @@ export function createReportsService(deps: { config: Config; clock: Clock; logge
     }
   }
 
+  /** The file bytes, and the main chart (its PNG goes to the chat); other charts only where the format shows them. */
   async function render(built: BuiltReport, format: ReportFormat, generatedAt: string): Promise<{ bytes: Buffer; main: RenderedChart }> {
-    const charts = built.charts.map((c) => renderChart(c));
-    const main = charts[0]!;
+    const main = renderChart(built.charts[0]!);
+    const rest = built.charts.slice(1);
     const meta = { generatedAt };
-    if (format === 'pdf') return { bytes: await buildPdf(built.doc, charts.map((c) => c.png), meta), main };
-    if (format === 'html') return { bytes: Buffer.from(buildHtml(built.doc, charts.map((c) => c.svg), meta)), main };
+    if (format === 'pdf') return { bytes: await buildPdf(built.doc, [main.png, ...rest.map((c) => renderChart(c).png)], meta), main };
+    if (format === 'html') return { bytes: Buffer.from(buildHtml(built.doc, [main.svg, ...rest.map((c) => renderChartSvg(c))], meta)), main };
     if (format === 'csv') return { bytes: Buffer.from(buildCsv(built.doc)), main };
     return { bytes: Buffer.from(JSON.stringify({ title: built.doc.title, subtitle: built.doc.subtitle, summary: built.doc.summary, ...built.data }, null, 2)), main };
   }
@@ -173,8 +180,7 @@ export function createReportsService(deps: { config: Config; clock: Clock; logge
    * then one `customer_reports` row. A failed insert removes the file.
    */
   async function generate(em: EntityManager, req: ReportRequest): Promise<GeneratedReport> {
-    const format = req.format ?? 'pdf';
-    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new ValidationError(t('reports.bad_format', { value: String(format).slice(0, 20) }));
+    const format = checkFormat(req.format ?? 'pdf');
     const started = performance.now();
     const built = await build(em, req);
     const now = deps.clock.now();

@@ -10,13 +10,14 @@ import type { Reply } from '../../transport/types.ts';
 import { addDays, addMonths, dayStart, localDay, monthDays } from './dates.ts';
 import { ReportRun } from './report-run.entity.ts';
 import { ReportSchedule, type ScheduleFrequency } from './report-schedule.entity.ts';
-import type { GeneratedReport, ReportFormat, ReportRequest, ReportsService, ReportType } from './reports.service.ts';
+import { checkFormat, type GeneratedReport, type ReportFormat, type ReportRequest, type ReportsService, type ReportType } from './reports.service.ts';
 
 /**
  * Scheduled reports. A subscription (`report_schedules`) yields one durable run per closed
  * period (`report_runs`, unique per schedule + period): daily → yesterday, weekly → last
  * Monday–Sunday, monthly → last month; only periods that ended after the subscription was made.
- * Each tick enqueues due runs (insert-or-ignore), then works every run that is due: claim
+ * Each tick enqueues due runs (insert-or-ignore; periods missed while the process was down are
+ * caught up, up to 7), then works every run that is due: claim
  * (conditional update, 15-minute lease so a crashed worker's run is taken again), generate
  * once (the report id is kept on the run), deliver to the subscriber in chat, mark delivered.
  * A failure is retried with backoff (5, 10, 20, 40 min); after the 5th attempt the run is
@@ -24,6 +25,8 @@ import type { GeneratedReport, ReportFormat, ReportRequest, ReportsService, Repo
  */
 
 export const MAX_ATTEMPTS = 5;
+/** Closed periods a tick looks back over (the latest included) for runs never enqueued. */
+const CATCH_UP_PERIODS = 7;
 const LEASE_MS = 15 * 60_000;
 const BACKOFF_MS = 5 * 60_000;
 
@@ -52,6 +55,11 @@ export function lastClosedPeriod(frequency: ScheduleFrequency, now: Date, tz?: s
   return { key: addDays(thisMonday, -7), end: dayStart(thisMonday, tz) };
 }
 
+/** The instant a period (as keyed by lastClosedPeriod) starts. */
+function periodStart(frequency: ScheduleFrequency, key: string, tz?: string): Date {
+  return dayStart(frequency === 'monthly' ? `${key}-01` : key, tz);
+}
+
 export interface ScheduleDeps {
   orm: Orm;
   clock: Clock;
@@ -77,6 +85,7 @@ export function createReportSchedules(deps: ScheduleDeps) {
 
   async function subscribe(em: EntityManager, subscriberId: number, type: ReportType, frequency: ScheduleFrequency, format: ReportFormat = 'pdf') {
     if (type === 'campaign_performance') throw new ValidationError(t('reports.not_schedulable'));
+    checkFormat(format);
     const existing = await em.findOne(ReportSchedule, { subscriber: subscriberId, reportType: type, scheduleFrequency: frequency, format, isActive: true } as never);
     if (existing) return { schedule: existing, created: false };
     const schedule = em.create(ReportSchedule, { subscriber: subscriberId, reportType: type, scheduleFrequency: frequency, format, isActive: true, createdAt: deps.clock.now() } as never);
@@ -99,17 +108,27 @@ export function createReportSchedules(deps: ScheduleDeps) {
     if (!n) throw new NotFoundError(t('reports.schedule_not_found', { id: String(id) }), 'SCHEDULE_NOT_FOUND');
   }
 
-  /** Creates the run of the latest closed period for every active subscription (idempotent). */
+  /**
+   * Creates the runs of the closed periods for every active subscription (idempotent): the latest
+   * and up to CATCH_UP_PERIODS − 1 before it that ended after the subscription was made, oldest
+   * first, so a period whose tick never ran (the process was down at 08:00) is still sent.
+   */
   async function enqueueDue(em: EntityManager): Promise<number> {
     const now = deps.clock.now();
     let created = 0;
     for (const s of await em.find(ReportSchedule, { isActive: true } as never)) {
-      const period = lastClosedPeriod(s.scheduleFrequency, now, deps.tz);
-      if (period.end.getTime() <= new Date(s.createdAt).getTime()) continue;
-      const res = await em.createQueryBuilder(ReportRun)
-        .insert({ runId: crypto.randomUUID(), schedule: s.scheduleId, periodKey: period.key, status: 'pending', attempts: 0, createdAt: now, updatedAt: now } as never)
-        .onConflict(['schedule', 'periodKey'] as never).ignore().execute();
-      created += Number((res as { affectedRows?: number }).affectedRows ?? 0);
+      const periods: string[] = [];
+      let period = lastClosedPeriod(s.scheduleFrequency, now, deps.tz);
+      while (periods.length < CATCH_UP_PERIODS && period.end.getTime() > new Date(s.createdAt).getTime()) {
+        periods.unshift(period.key);
+        period = lastClosedPeriod(s.scheduleFrequency, periodStart(s.scheduleFrequency, period.key, deps.tz), deps.tz);
+      }
+      for (const key of periods) {
+        const res = await em.createQueryBuilder(ReportRun)
+          .insert({ runId: crypto.randomUUID(), schedule: s.scheduleId, periodKey: key, status: 'pending', attempts: 0, createdAt: now, updatedAt: now } as never)
+          .onConflict(['schedule', 'periodKey'] as never).ignore().execute();
+        created += Number((res as { affectedRows?: number }).affectedRows ?? 0);
+      }
     }
     return created;
   }
@@ -173,7 +192,7 @@ export function createReportSchedules(deps: ScheduleDeps) {
           { status: 'pending', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
           { status: 'running', claimedAt: { $lt: new Date(now.getTime() - LEASE_MS) } },
         ],
-      } as never, { orderBy: { createdAt: 'asc' }, limit: 100 }),
+      } as never, { orderBy: { createdAt: 'asc', periodKey: 'asc' }, limit: 100 }),
     );
     const counts: Record<string, number> = {};
     for (const run of due) {

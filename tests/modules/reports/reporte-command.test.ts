@@ -79,6 +79,7 @@ describe('/reporte', () => {
       ['/reporte programar semanal canales', /Tipo de informe "semanal" desconocido/],
       ['/reporte programar canales anual', /Frecuencia "anual" desconocida/],
       ['/reporte programar campana diaria', /no se puede programar/],
+      ['/reporte programar canales semanal formato=xls', /Formato "xls" no disponible/],
       ['/reporte cancelar', /Falta el argumento «id»/],
       ['/reporte cancelar abc', /«id» no es válido: usa el número \(id\) que muestra \/reporte programados/],
       ['/reporte cancelar 99', /No tienes ningún informe programado con el id 99/],

@@ -17,7 +17,7 @@ import { MessagePricing } from '../../../src/modules/reports/message-pricing.ent
 import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
 import { ValidationError } from '../../../src/shared/errors.ts';
 import { A, at, B, C, clientIds, msg, seedClients, seedNovember, SMS, TZ, WA } from './fixture.ts';
-import { parseCsv, pngSize } from './parse.ts';
+import { parseCsv, pngSize, readPdf } from './parse.ts';
 
 const KINDS: DbKind[] = (await pgAvailable()) ? ['sqlite', 'postgresql'] : ['sqlite'];
 
@@ -126,6 +126,21 @@ describe.each(KINDS)('%s', (kind) => {
       expect(r.data.total).toEqual({ day: 'total', entrantes: 5, salientes: 5, usuarios: 3, respuesta: 1020, coste: 0.17 });
     });
 
+    it('a message priced by Meta after midnight costs its category price on the day it was sent', async () => {
+      const move = (when: string) =>
+        withEm(db.orm, (em) => em.nativeUpdate(MessagePricing, { category: 'marketing' } as never, { reportedAt: at(when) } as never));
+      await move('2026-11-03 00:01');
+      try {
+        const r = await gen({ type: 'custom', from: '2026-11-02', to: '2026-11-03', metrics: ['coste'], format: 'json' });
+        expect(r.data.daily).toEqual([{ day: '2026-11-02', coste: 0.11 }, { day: '2026-11-03', coste: 0.06 }]);
+        const nov3 = await gen({ type: 'channel_analysis', from: '2026-11-03', to: '2026-11-03', format: 'json' });
+        expect(nov3.data.pricing_categories).toEqual([]);
+        expect(nov3.data.total_cost).toBe(0.06);
+      } finally {
+        await move('2026-11-02 10:02');
+      }
+    });
+
     it('refuses bad input with Spanish messages', async () => {
       const bad: Array<[ReportRequest, RegExp]> = [
         [{ type: 'monthly_activity', month: '2026-13' }, /no es un mes válido/],
@@ -159,13 +174,19 @@ describe.each(KINDS)('%s', (kind) => {
       expect(sections.get('pricing_categories')).toEqual([{ channel: 'WhatsApp', category: 'marketing', messages: '1', cost: '0.1' }]);
     });
 
-    it('PDF opens and renders (pdftoppm), with the chart PNG at 1000×560', async () => {
+    it('PDF parses (and renders with pdftoppm where installed), with the chart PNG at 1000×560', async () => {
       const r = await gen({ type: 'monthly_activity', month: '2026-11' });
       expect(r.format).toBe('pdf');
       expect(r.bytes.subarray(0, 5).toString()).toBe('%PDF-');
       expect(pngSize(r.mainChart.png)).toEqual({ width: 1000, height: 560 });
       const file = join(db.config.STORAGE_DIR, r.filePath);
       expect(readFileSync(file).equals(r.bytes)).toBe(true);
+      // Parsed without poppler: sound cross-references and streams, one page or more, both charts.
+      const parsed = readPdf(r.bytes);
+      expect(parsed.pages).toBeGreaterThanOrEqual(1);
+      expect(parsed.images).toBe(2);
+      // A damaged file is refused.
+      expect(() => readPdf(Buffer.concat([r.bytes.subarray(0, 2000), Buffer.from('garbage'), r.bytes.subarray(2000)]))).toThrow();
       const hasPoppler = (() => { try { execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' }); return true; } catch { return false; } })();
       if (hasPoppler) {
         const out = mkdtempSync(join(tmpdir(), 'pdfpage-'));
@@ -186,6 +207,17 @@ describe.each(KINDS)('%s', (kind) => {
       expect(html).toContain('Rendimiento de campaña · Black Friday');
       expect(existsSync(join(db.config.STORAGE_DIR, r.filePath))).toBe(true);
       expect(r.filePath).toMatch(/^reports\//);
+      const channels = (await gen({ type: 'channel_analysis', from: '2026-11-01', to: '2026-11-05', format: 'html' })).bytes.toString();
+      expect(channels.match(/<svg/g)).toHaveLength(3);
+      // Tables whose rows are figure keys show them in Spanish; CSV keeps the keys.
+      expect(html).toContain('<td>Destinatarios</td>');
+      expect(html).toContain('Estado completada · canal WhatsApp');
+      expect(html).not.toContain('<td>recipients</td>');
+      const monthly = (await gen({ type: 'monthly_activity', month: '2026-11', format: 'html' })).bytes.toString();
+      expect(monthly).toContain('<td>Clientes nuevos</td>');
+      expect(monthly).not.toMatch(/<td>(new_clients|unique_users|inbound)<\/td>/);
+      const csv = parseCsv((await gen({ type: 'campaign_performance', campaign: 'Black Friday', format: 'csv' })).bytes.toString());
+      expect(csv.get('funnel')!.map((r) => r.stage)).toEqual(['recipients', 'sent', 'delivered', 'read', 'clicked', 'converted', 'failed', 'pending']);
     });
   });
 

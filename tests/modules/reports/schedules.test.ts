@@ -105,4 +105,25 @@ describe('scheduled reports', () => {
     clock.advance(24 * 3_600_000);
     expect(await s.processDue()).toEqual({});
   });
+
+  it('a period whose tick never ran (the process was down) is still delivered, oldest first', async () => {
+    const s = schedulesWith();
+    clock.set(at('2026-11-10 09:00'));
+    await withEm(h.orm, (em) => s.subscribe(em, adminId, 'custom', 'daily', 'json'));
+    // Down from then until the 13th at 08:00: the 10th, 11th and 12th were never enqueued.
+    clock.set(at('2026-11-13 08:00'));
+    const mark = h.sent.length;
+    expect(await s.tick()).toEqual({ delivered: 3 });
+    const runs = await rows<Record<string, unknown>>(h, `select r.period_key, r.status from report_runs r join report_schedules s on s.schedule_id = r.schedule_id where s.subscriber_user_id = ? and s.report_type = 'custom' order by r.period_key`, [adminId]);
+    expect(runs).toEqual([
+      { period_key: '2026-11-10', status: 'delivered' },
+      { period_key: '2026-11-11', status: 'delivered' },
+      { period_key: '2026-11-12', status: 'delivered' },
+    ]);
+    const files = sentTo(ADMIN, mark).map((o) => String(o.content.fileName ?? '')).filter(Boolean);
+    expect(files).toHaveLength(3);
+    const generated = await rows<Record<string, unknown>>(h, `select date_from from customer_reports where report_type = 'custom' and is_scheduled = 1 order by rowid`);
+    expect(generated.map((r) => r.date_from)).toEqual(['2026-11-10', '2026-11-11', '2026-11-12']);
+    expect(await s.tick()).toEqual({});
+  });
 });

@@ -2,7 +2,7 @@ import { t } from '../../../shared/i18n/index.ts';
 import type { DayChannelStats } from '../channel-stats.service.ts';
 import { daysBetween, formatDay, formatMonth, monthDays, shortDay } from '../dates.ts';
 import { num, rows } from '../sql.ts';
-import { byChannel, columnsOf, costs, formatSeconds, money, overallResponse, rangeParams, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
+import { byChannel, columnsOf, labelsOf, costs, formatSeconds, money, overallResponse, rangeParams, uniqueUsers, type BuildContext, type BuiltReport } from './context.ts';
 
 /**
  * `monthly_activity`: one month, for the whole business or for one client.
@@ -18,7 +18,8 @@ export async function buildMonthlyActivity(ctx: BuildContext, month: string, cli
   const perChannel = byChannel(days);
   const users = await uniqueUsers(ctx, from, to, client?.phone);
   const billed = new Map([...perChannel].map(([id, c]) => [id, c.outbound - c.failed]));
-  const cost = await costs(ctx, from, to, client ? new Map() : billed);
+  // A client's report shows no cost: no pricing query for it.
+  const cost = client ? null : await costs(ctx, from, to, billed);
   const [s, e] = rangeParams(ctx, from, to);
   const newClients = client
     ? 0
@@ -44,7 +45,7 @@ export async function buildMonthlyActivity(ctx: BuildContext, month: string, cli
     unique_users: users.get(0) ?? 0,
     new_clients: newClients,
     avg_response_seconds: overallResponse(days),
-    cost: client ? null : Math.round([...cost.perChannel.values()].reduce((a, v) => a + v, 0) * 10000) / 10000,
+    cost: cost ? Math.round([...cost.perChannel.values()].reduce((a, v) => a + v, 0) * 10000) / 10000 : null,
     ...(orders ? { orders: num(orders.n), orders_total: num(orders.total) } : {}),
   };
   const channels = [...perChannel].map(([id, c]) => ({
@@ -54,7 +55,7 @@ export async function buildMonthlyActivity(ctx: BuildContext, month: string, cli
     failed: c.failed,
     unique_users: users.get(id) ?? 0,
     avg_response_seconds: c.avgResponseSeconds,
-    cost: client ? null : (cost.perChannel.get(id) ?? 0),
+    cost: cost ? (cost.perChannel.get(id) ?? 0) : null,
   }));
 
   const scope = client ? t('reports.scope_client', { name: client.name ?? `+${client.phone}`, phone: client.phone }) : t('reports.scope_business');
@@ -77,7 +78,7 @@ export async function buildMonthlyActivity(ctx: BuildContext, month: string, cli
         {
           id: 'totals',
           title: t('reports.table.totals'),
-          columns: [{ key: 'metric', label: t('reports.col.metric') }, { key: 'value', label: t('reports.col.value') }],
+          columns: [{ key: 'metric', label: t('reports.col.metric'), names: labelsOf(Object.keys(totals), cur) }, { key: 'value', label: t('reports.col.value') }],
           rows: Object.entries(totals).map(([metric, value]) => ({ metric, value })),
         },
         {

@@ -2,7 +2,7 @@ import { t } from '../../../shared/i18n/index.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { formatDay, localDay } from '../dates.ts';
 import { num, rows } from '../sql.ts';
-import { money, type BuildContext, type BuiltReport } from './context.ts';
+import { money, unitPrice, type BuildContext, type BuiltReport } from './context.ts';
 
 /**
  * `campaign_performance`, over `campaigns` + `campaign_recipient_log`. Funnel: recipients →
@@ -37,7 +37,7 @@ export async function buildCampaignPerformance(ctx: BuildContext, ref: string): 
   };
   const pct = (n: number) => (funnel.sent ? Math.round((n / funnel.sent) * 1000) / 10 : 0);
   const channelId = num(c.channel_id);
-  const unit = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(channelId) ?? '').toLowerCase()] ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(channelId) ?? '').toLowerCase()] ?? 0;
+  const unit = unitPrice(ctx, channelId);
   const cost = Math.round(funnel.sent * unit * 10000) / 10000;
   const stages = [
     { stage: 'sent', label: t('reports.funnel.sent'), value: funnel.sent },
@@ -58,7 +58,7 @@ export async function buildCampaignPerformance(ctx: BuildContext, ref: string): 
     data: { type: 'campaign_performance', campaign_id: c.campaign_id, campaign: name, status: c.status, channel: ctx.channelNames.get(channelId) ?? null, currency: cur, funnel, rates: Object.fromEntries(stages.map((s) => [s.stage, pct(s.value)])), cost },
     doc: {
       title: t('reports.campaign.title', { name }),
-      subtitle: t('reports.campaign.subtitle', { status: String(c.status), channel: ctx.channelNames.get(channelId) ?? '—', from: from ? formatDay(from) : '—' }),
+      subtitle: t('reports.campaign.subtitle', { status: t(`reports.campaign_status.${String(c.status)}`), channel: ctx.channelNames.get(channelId) ?? '—', from: from ? formatDay(from) : '—' }),
       summary: [
         t('reports.campaign.summary1', { recipients: funnel.recipients, sent: funnel.sent, delivered: funnel.delivered, read: funnel.read }),
         t('reports.campaign.summary2', { clicked: funnel.clicked, converted: funnel.converted, failed: funnel.failed, rate: pct(funnel.read) }) + t('reports.cost_suffix', { cost: money(cost, cur) }),
@@ -67,7 +67,7 @@ export async function buildCampaignPerformance(ctx: BuildContext, ref: string): 
         {
           id: 'funnel',
           title: t('reports.table.funnel'),
-          columns: [{ key: 'stage', label: t('reports.col.stage') }, { key: 'value', label: t('reports.col.value') }, { key: 'pct_of_sent', label: t('reports.col.pct_sent') }],
+          columns: [{ key: 'stage', label: t('reports.col.stage'), names: Object.fromEntries(['recipients', ...stages.map((s) => s.stage), 'failed', 'pending'].map((k) => [k, t(`reports.funnel.${k}`)])) }, { key: 'value', label: t('reports.col.value') }, { key: 'pct_of_sent', label: t('reports.col.pct_sent') }],
           rows: [
             { stage: 'recipients', value: funnel.recipients, pct_of_sent: null },
             ...stages.map((s) => ({ stage: s.stage, value: s.value, pct_of_sent: pct(s.value) })),

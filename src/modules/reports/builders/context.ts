@@ -82,11 +82,19 @@ export function uniqueUsers(ctx: BuildContext, from: string, to: string, phone?:
 
 const round2 = (n: number) => Math.round(n * 10000) / 10000;
 
+/** A channel's configured price per outbound message: `CHANNEL_COSTS` by channel name, else by channel type, else 0. */
+export function unitPrice(ctx: BuildContext, channelId: number): number {
+  const byName = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(channelId) ?? '').toLowerCase()];
+  return byName ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(channelId) ?? '').toLowerCase()] ?? 0;
+}
+
 /**
  * Money per channel (UC-404): every outbound message that did not fail costs the channel's
  * configured price (`CHANNEL_COSTS`, by channel name, else channel type; 0 when unset); a Cloud
  * API message whose status carried Meta's `pricing.category` costs `META_CATEGORY_PRICES[category]`
- * instead when that price is configured (and nothing when Meta said `billable: false`).
+ * instead when that price is configured (and nothing when Meta said `billable: false`). Both are
+ * bucketed by the message's own day, so the category price replaces the flat price in the same
+ * range that billed it (a message sent at 23:59 and priced at 00:01 stays in its day).
  */
 export async function costs(
   ctx: BuildContext,
@@ -94,21 +102,22 @@ export async function costs(
   to: string,
   billedByChannel: Map<number, number>,
 ): Promise<{ perChannel: Map<number, number>; categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> }> {
-  const [s, e] = rangeParams(ctx, from, to);
-  // CROSS JOIN keeps message_pricing (small, range-filtered) as the outer loop on SQLite, which
-  // otherwise may scan conversations_log first; on PostgreSQL it is a plain inner join.
+  const start = dayRange(from, ctx.config.TZ)[0];
+  const end = dayRange(to, ctx.config.TZ)[1];
+  // Meta reports a message's pricing with its first status, moments after the send (and retries a
+  // webhook for at most 7 days): the messages of [start, end) are priced within
+  // [start − 1 day, end + 7 days); one priced even later keeps the flat price. That bound on
+  // reported_at (indexed) keeps message_pricing as the outer loop; CROSS JOIN keeps it so on
+  // SQLite, which otherwise may scan conversations_log first (PostgreSQL: a plain inner join).
+  const at = (d: Date, days = 0) => ctx.sql.at(new Date(d.getTime() + days * 86_400_000));
   const priced = await rows<Record<string, unknown>>(ctx.em, `
     select c.channel_id, mp.category, sum(case when mp.billable = ${ctx.sql.kind === 'sqlite' ? '0' : 'false'} then 0 else 1 end) as billable, count(*) as n
     from message_pricing mp cross join conversations_log c
-    where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.channel_id is not null and c.message_direction = 'outbound'
-      and (c.delivery_status is null or c.delivery_status <> 'failed')
-    group by c.channel_id, mp.category order by c.channel_id, mp.category`, [s, e]);
-  const unitOf = (id: number) => {
-    const byName = ctx.config.CHANNEL_COSTS[(ctx.channelNames.get(id) ?? '').toLowerCase()];
-    return byName ?? ctx.config.CHANNEL_COSTS[(ctx.channelTypes.get(id) ?? '').toLowerCase()] ?? 0;
-  };
+    where c.message_id = mp.message_id and mp.reported_at >= ? and mp.reported_at < ? and c.date >= ? and c.date < ?
+      and c.channel_id is not null and c.message_direction = 'outbound' and (c.delivery_status is null or c.delivery_status <> 'failed')
+    group by c.channel_id, mp.category order by c.channel_id, mp.category`, [at(start, -1), at(end, 7), at(start), at(end)]);
   const perChannel = new Map<number, number>();
-  for (const [id, billed] of billedByChannel) perChannel.set(id, billed * unitOf(id));
+  for (const [id, billed] of billedByChannel) perChannel.set(id, billed * unitPrice(ctx, id));
   const categories: Array<{ channelId: number; category: string; messages: number; cost: number | null }> = [];
   for (const p of priced) {
     const id = num(p.channel_id);
@@ -119,7 +128,7 @@ export async function costs(
     categories.push({ channelId: id, category, messages: n, cost: price === undefined ? null : round2(billable * price) });
     if (price !== undefined) {
       // Replace the flat price of these messages by Meta's category price.
-      perChannel.set(id, (perChannel.get(id) ?? 0) - n * unitOf(id) + billable * price);
+      perChannel.set(id, (perChannel.get(id) ?? 0) - n * unitPrice(ctx, id) + billable * price);
     }
   }
   for (const [id, v] of perChannel) perChannel.set(id, round2(v));
@@ -141,7 +150,13 @@ const LABELS: Record<string, string> = {
   channel: 'reports.col.channel', inbound: 'reports.col.inbound', outbound: 'reports.col.outbound', failed: 'reports.col.failed',
   failure_rate_pct: 'reports.col.failure_pct', unique_users: 'reports.col.users', avg_response_seconds: 'reports.col.response_s',
   cost: 'reports.col.cost', cost_per_message: 'reports.col.cost_msg', day: 'reports.col.day', category: 'reports.col.category', messages: 'reports.col.messages',
+  new_clients: 'reports.metric.nuevos', orders: 'reports.col.orders', orders_total: 'reports.col.orders_total',
 };
+
+/** The Spanish labels of figure keys, for a column whose values are those keys (a totals table's metric column). */
+export function labelsOf(keys: string[], currency: string): Record<string, string> {
+  return Object.fromEntries(keys.map((key) => [key, t(LABELS[key] ?? key, { currency })]));
+}
 
 /** Table columns for the usual figure keys, with their Spanish labels. */
 export function columnsOf(keys: string[], currency: string): Array<{ key: string; label: string }> {
