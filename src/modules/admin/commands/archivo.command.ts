@@ -1,4 +1,5 @@
 import { chatActor } from '../actor.ts';
+import { findClient } from '../../messaging/client-lookup.ts';
 import { z } from 'zod';
 import { text, type Reply } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
@@ -49,7 +50,7 @@ export const archivoCommand = defineCommand({
         const tz = services.deps.config.TZ;
         const tipo = args.tipo && args.tipo !== 'todos' ? args.tipo : undefined;
         if (tipo && !FILE_TYPES.includes(tipo as never)) throw new ValidationError(t('files.bad_type', { value: tipo, types: FILE_TYPES.join(', ') }));
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const page = args.pagina ?? 1;
         const res = await services.files.getClientFiles(em, client.id, {
           type: tipo as never, from: dayOf(args.desde, now, tz), to: dayOf(args.hasta, now, tz, true),
@@ -87,7 +88,7 @@ export const archivoCommand = defineCommand({
       examples: ['/archivo archivar +34600000001 2026-01-01 2026-06-30 html', '/archivo archivar +34600000001 2026-01-01 2026-06-30 json mover=si'],
       async run({ em, args, services, caller, now }) {
         const tz = services.deps.config.TZ;
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const { archive, messageCount } = await services.files.archiveConversation(em, chatActor(caller), client.id, {
           from: dayOf(args.desde, now, tz)!, to: dayOf(args.hasta, now, tz, true)!, format: args.formato ?? 'json', move: args.mover !== undefined && args.mover !== 'no',
         });
@@ -120,7 +121,7 @@ export const archivoCommand = defineCommand({
       usage: '/archivo respaldo <telefono>',
       examples: ['/archivo respaldo +34600000001'],
       async run({ em, args, services, caller }) {
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const backup = await services.files.backupClient(em, chatActor(caller), client.id);
         return [text(t('files.backup_done', { entries: backup.entries.length, size: backup.size, name: backup.key.split('/').pop() }))];
       },
@@ -135,7 +136,7 @@ export const archivoCommand = defineCommand({
       usage: '/archivo auditoria <telefono>',
       examples: ['/archivo auditoria +34600000001'],
       async run({ em, args, services }) {
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const rows = await services.files.accessLog(em, client.id, 20);
         if (!rows.length) return [text(t('files.access_empty', { phone: args.telefono }))];
         const tz = services.deps.config.TZ;
