@@ -12,11 +12,10 @@ import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 
 /**
- * Conversation archives, backups, file-access audit and the client's data export over HTTP: the
- * same files and privacy services the `/archivo` and `/cliente` chat commands call. Erasure stays
- * chat-only, behind its step-up confirmation.
+ * Conversation archives, backups, file-access audit and the client's data export and erasure over
+ * HTTP: the same files and privacy services the `/archivo` and `/cliente` chat commands call.
+ * Erasure asks for the phone again and the caller's TOTP code (the chat's step-up confirmation).
  */
-
 
 const archiveSchema = {
   type: 'object',
