@@ -56,3 +56,20 @@ describe('/archivo in the chat', () => {
     expect(done).toMatch(/Respaldo creado: backup-\d{8}T\d{6}Z\.zip/);
   });
 });
+
+describe('/archivo date ranges in the configured time zone', () => {
+  it('a «hasta» day includes all of it, even the 25-hour day when summer time ends', async () => {
+    const h = await makeAdminHarness('sqlite', { TZ: 'Europe/Madrid' });
+    try {
+      await seedTeam(h);
+      const u = await h.em((em) => makeClient(em, PHONE, 'Marta Chat'));
+      // 2026-10-25 in Madrid runs from 22:00 UTC on the 24th to 23:00 UTC on the 25th.
+      await h.em((em) => addMessage(em, u.id, PHONE, { date: new Date('2026-10-24T22:00:00Z'), body: 'a medianoche' }));
+      await h.em((em) => addMessage(em, u.id, PHONE, { date: new Date('2026-10-25T22:30:00Z'), body: 'a las 23:30' }));
+      await h.em((em) => addMessage(em, u.id, PHONE, { date: new Date('2026-10-25T23:00:00Z'), body: 'ya es el 26' }));
+      expect(await h.say(PHONES.manager, `/archivo archivar +${PHONE} 2026-10-25 2026-10-25 txt`)).toContain('Archivados 2 mensajes');
+    } finally {
+      await h.close();
+    }
+  });
+});
