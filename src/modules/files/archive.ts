@@ -169,7 +169,11 @@ export function createArchiver(ctx: FilesContext) {
       const clienteId = (row.cliente as { id: number }).id;
       const key = archiveKey(row, true);
       const stored = await backend.get(key);
-      if (!stored) throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      if (!stored) {
+        // A txt/html archive made without moving has no JSON companion: its messages never left the log.
+        if (key !== row.filePath && (await backend.exists(archiveKey(row)))) throw new ValidationError(t('files.restore_not_moved', { id: archiveId }), undefined, 'NOTHING_TO_RESTORE');
+        throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      }
       const parts: Buffer[] = [];
       for await (const chunk of stored.stream) parts.push(chunk as Buffer);
       let doc: ArchiveDoc;

@@ -48,6 +48,10 @@ describe('/archivo in the chat', () => {
     expect(await h.say(PHONES.manager, `/archivo restaurar ${id}`)).toContain('Restaurados 2 mensajes');
     expect(await h.say(PHONES.manager, `/archivo restaurar ${id}`)).toContain('Restaurados 0 mensajes');
     expect(await h.em((em) => em.count(ConversationLog, { cliente: clienteId } as never))).toBe(3);
+    // An archive made without moving: nothing to put back, said plainly (not "missing").
+    const kept = await h.say(PHONES.manager, `/archivo archivar +${PHONE} 2026-11-01 2026-11-03 txt`);
+    const keptId = /\(archivo ([0-9a-f-]{36})\)/.exec(kept)![1]!;
+    expect(await h.say(PHONES.manager, `/archivo restaurar ${keptId}`)).toBe(`El archivo ${keptId} se creó sin mover=si: sus mensajes siguen en el registro y no hay nada que restaurar.`);
     expect(await h.say(PHONES.manager, `/archivo archivar +${PHONE} 2025-01-01 2025-01-02`)).toContain('No hay mensajes');
     expect(await h.say(PHONES.manager, `/archivo archivar +${PHONE} 2026-02-30 2026-03-02`)).toContain('no es una fecha válida');
     expect(await h.say(PHONES.manager, `/archivo respaldo +${PHONE}`)).toContain('Procesando');
