@@ -37,6 +37,10 @@ describe('POST /api/clients/:phone/erase', () => {
     expect((await erase(owner.token, { confirmar: PHONE })).statusCode).toBe(400);
     const rows = await srv.orm.em.fork().getConnection().execute('select count(*) as n from usuarios where "phoneNumber" = ?', [PHONE]);
     expect(Number(rows[0].n)).toBe(1);
+    // Each refused attempt is audited, naming the client by id only.
+    const denied = (await srv.orm.em.fork().getConnection().execute("select target, details from audit_log where action = 'clients.erase' and outcome = 'denied' order by id")) as Array<{ target: string; details: unknown }>;
+    expect(denied.map((r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details).reason)).toEqual(['totp_not_enrolled', 'totp_wrong', 'confirm_mismatch']);
+    for (const r of denied) expect(`${r.target} ${JSON.stringify(r.details)}`).not.toContain(PHONE);
   });
 
   it('erases with a valid code through the same service as the chat command, and a code works once', async () => {

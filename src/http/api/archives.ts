@@ -5,18 +5,17 @@ import type { IClientConversationArchive } from '../../modules/files/client-conv
 import { errorRef, noQuery, nullableDateTime, nullableString, protectedErrors, uuidParam } from '../schemas.ts';
 import { binaryResponse, sendFile } from './download.ts';
 import { findClient, phoneParam } from './clients.ts';
-import { bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
+import { auditApi, bearer, emOf, iso, protect, type ApiOptions } from './guards.ts';
 import { checkStepUp } from '../../modules/admin/totp.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 
 /**
- * Conversation archives, backups, file-access audit and the client's data export over HTTP: the
- * same files and privacy services the `/archivo` and `/cliente` chat commands call. Erasure stays
- * chat-only, behind its step-up confirmation.
+ * Conversation archives, backups, file-access audit and the client's data export and erasure over
+ * HTTP: the same files and privacy services the `/archivo` and `/cliente` chat commands call.
+ * Erasure asks for the phone again and the caller's TOTP code (the chat's step-up confirmation).
  */
-
 
 const archiveSchema = {
   type: 'object',
@@ -161,9 +160,15 @@ export async function archiveRoutes(app: FastifyInstance, opts: ApiOptions): Pro
     const em = emOf(orm);
     const u = await findClient(em, (req.params as { phone: string }).phone);
     const body = req.body as { confirmar: string; totp: string };
-    if (normalizePhone(body.confirmar) !== u.phoneNumber) throw new ValidationError(t('privacy.confirm_mismatch', { phone: `+${u.phoneNumber}` }), undefined, 'CONFIRM_MISMATCH');
+    // A refused attempt is audited (by client id: the row must not repeat the phone an erasure removes).
+    const refused = (reason: string) => auditApi(services, em, guards.caller(req), 'clients.erase', `usuario:${u.id}`, { clienteId: u.id, reason }, 'denied');
+    if (normalizePhone(body.confirmar) !== u.phoneNumber) {
+      await refused('confirm_mismatch');
+      throw new ValidationError(t('privacy.confirm_mismatch', { phone: `+${u.phoneNumber}` }), undefined, 'CONFIRM_MISMATCH');
+    }
     const actor = actorOf(req);
     const check = await checkStepUp(em, actor.userId!, body.totp, services.secrets, services.deps.clock.now());
+    if (check !== 'ok') await refused(`totp_${check}`);
     if (check === 'not_enrolled') throw new ForbiddenError(t('privacy.stepup_not_enrolled'), 'TOTP_REQUIRED');
     if (check !== 'ok') throw new ForbiddenError(t('privacy.stepup_wrong'), check === 'reused' ? 'TOTP_REUSED' : 'TOTP_WRONG');
     const r = await services.privacy.eraseClient(em, actor, u.id);

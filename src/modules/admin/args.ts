@@ -3,6 +3,7 @@ import type { CommandAction, RawArgs } from './registry.ts';
 import { normalizePhone } from '../../shared/phone.ts';
 import { parseDuration } from '../../config.ts';
 import { t } from '../../shared/i18n/index.ts';
+import { ValidationError } from '../../shared/errors.ts';
 
 /**
  * From typed words to validated arguments: positional words are named by the action's
@@ -141,4 +142,27 @@ export function parseSince(v: string, now: Date, timeZone?: string): Date | null
   if (!m) return null;
   const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
   return zonedTime(y, mo, d, h, mi, sec, timeZone);
+}
+
+/** A date word → the instant; a polite error naming it when it is not a real date. */
+export function parseDateArg(value: string, now: Date, timeZone: string | undefined): Date {
+  const at = parseSince(value, now, timeZone);
+  if (!at) throw new ValidationError(t('admin.args.date', { value: value.slice(0, 30) }));
+  return at;
+}
+
+/** `hasta`: a day includes all of it (`2026-11-30` → up to 2026-12-01 00:00); other forms are instants. */
+export function parseUntilArg(value: string, now: Date, timeZone: string | undefined): Date {
+  const at = parseDateArg(value, now, timeZone);
+  // Day forms parse to the day's start: the end is the next local midnight (36 h later is
+  // always inside the next day, even across a 23 h or 25 h day).
+  if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(value.trim()) || /^(hoy|ayer|today|yesterday)$/i.test(value.trim())) {
+    return parseSince(localDayAfter(at, timeZone), now, timeZone)!;
+  }
+  return at;
+}
+
+function localDayAfter(d: Date, timeZone: string | undefined): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(d.getTime() + 36 * 3_600_000)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
 }

@@ -169,7 +169,11 @@ export function createArchiver(ctx: FilesContext) {
       const clienteId = (row.cliente as { id: number }).id;
       const key = archiveKey(row, true);
       const stored = await backend.get(key);
-      if (!stored) throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      if (!stored) {
+        // A txt/html archive made without moving has no JSON companion: its messages never left the log.
+        if (key !== row.filePath && (await backend.exists(archiveKey(row)))) throw new ValidationError(t('files.restore_not_moved', { id: archiveId }), undefined, 'NOTHING_TO_RESTORE');
+        throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      }
       const parts: Buffer[] = [];
       for await (const chunk of stored.stream) parts.push(chunk as Buffer);
       let doc: ArchiveDoc;
@@ -208,9 +212,13 @@ export function createArchiver(ctx: FilesContext) {
 
     /** The archive's gzip file for reading (`/archivo enviar`, HTTP): checked, audited. */
     async openArchive(em: EntityManager, reader: Reader, archiveId: string, via: Actor['channel']): Promise<OpenedFile> {
-      const row = await findArchive(em, archiveId);
-      const clienteId = (row.cliente as { id: number }).id;
       const actor: Actor = { userId: reader.userId, phone: reader.phone, channel: via };
+      // Every attempt is audited, as for files: guessing ids is an access attempt like any other.
+      const row = await findArchive(em, archiveId).catch(async (err: unknown) => {
+        await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId.slice(0, 40), outcome: 'failure', details: { reason: 'unknown_id' } });
+        throw err;
+      });
+      const clienteId = (row.cliente as { id: number }).id;
       const owner = await em.findOne(Usuario, { id: clienteId }, { populate: ['role'] as never });
       if (!mayReadFile(reader, 'files.download', owner?.role?.permissionLevel ?? 0, clienteId)) {
         await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'denied', details: { clienteId } });
@@ -223,11 +231,15 @@ export function createArchiver(ctx: FilesContext) {
         await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'denied', details: { clienteId, reason: 'path_outside_storage' } });
         throw err;
       }
-      const stored = await backend.get(key).catch((err) => {
-        if (err instanceof PathOutsideStorage) throw new ForbiddenError(t('http.file_forbidden'), 'PATH_OUTSIDE_STORAGE');
-        throw err;
+      const stored = await backend.get(key).catch(async (err) => {
+        if (!(err instanceof PathOutsideStorage)) throw err;
+        await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'denied', details: { clienteId, reason: 'path_outside_storage' } });
+        throw new ForbiddenError(t('http.file_forbidden'), 'PATH_OUTSIDE_STORAGE');
       });
-      if (!stored) throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      if (!stored) {
+        await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'failure', details: { clienteId, reason: 'missing_on_disk' } });
+        throw new NotFoundError(t('files.archive_missing', { id: archiveId }), 'ARCHIVE_MISSING');
+      }
       // Counted in SQL (concurrent reads all count), like file reads.
       await em.nativeUpdate(ClientConversationArchive, { archiveId } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: ctx.deps.clock.now() } as never);
       await ctx.audit(em, actor, { action: 'files.archive_read', target: archiveId, outcome: 'success', details: { clienteId, size: stored.size } });

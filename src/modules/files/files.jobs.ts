@@ -3,9 +3,9 @@ import { withEm, type Orm } from '../../db/orm.ts';
 import type { FilesService } from './files.service.ts';
 
 /**
- * The files module's cron jobs, as data (until src/jobs/index.ts lists every module's jobs, they
- * are listed in `src/jobs/index.ts`). Their state is in the database: expired
- * rows are marked, and the last scheduled backup is a `files.backup_run` audit row.
+ * The files module's cron jobs, as data; `src/jobs/index.ts` registers them with every other
+ * module's. Their state is in the database: expired rows are marked, and the last scheduled
+ * backup is a `files.backup_run` audit row.
  */
 export interface JobDef {
   name: string;

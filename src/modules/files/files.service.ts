@@ -4,10 +4,9 @@ import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { AuditEntry } from '../../services.ts';
 import type { MediaRef } from '../../transport/events.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import { normalizePhone } from '../../shared/phone.ts';
-import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
+import { Usuario } from '../identity/usuario.entity.ts';
 import { AuditLog, type IAuditLog } from '../identity/audit-log.entity.ts';
 import { ClientFileStorage, FILE_TYPES, type IClientFileStorage } from './client-file-storage.entity.ts';
 import { storableSize } from '../messaging/storable.ts';
@@ -136,15 +135,6 @@ export function createFilesService(deps: FilesDeps) {
       if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
       const [items, total] = await em.findAndCount(ClientFileStorage, where as never, { orderBy: { createdAt: 'desc', fileId: 'asc' }, limit, offset });
       return { items, total, limit, offset };
-    },
-
-    /** The client with this phone, or a polite error. */
-    async clientByPhone(em: EntityManager, raw: string): Promise<IUsuario> {
-      const phone = normalizePhone(raw);
-      if (!phone) throw new ValidationError(t('admin.args.phone', { value: raw.slice(0, 30) }), undefined, 'INVALID_PHONE');
-      const user = await em.findOne(Usuario, { phoneNumber: phone });
-      if (!user) throw new NotFoundError(t('http.client_not_found', { phone }), 'CLIENT_NOT_FOUND');
-      return user;
     },
 
     /** A stored file for reading: permission and path checked, `accessed_count` + audit row. */

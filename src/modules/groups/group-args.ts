@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { t } from '../../shared/i18n/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { normalizeWord } from '../admin/parser.ts';
-import { looksLikeSince, parseSince } from '../admin/args.ts';
+import { looksLikeSince } from '../admin/args.ts';
 import type { RelationshipType } from './mapping.ts';
 
 /**
@@ -48,27 +48,4 @@ export function splitGroupAndDates(text: string | undefined, maxDates: number): 
     throw new ValidationError(maxDates === 0 ? t('groups.date_twice', { value: words.at(-1)!.slice(0, 30) }) : t('groups.too_many_dates', { max: maxDates }));
   }
   return { group: words.join(' '), dates };
-}
-
-/** A date word → the instant; a polite error naming it when it is not a real date. */
-export function parseDateArg(value: string, now: Date, timeZone: string | undefined): Date {
-  const at = parseSince(value, now, timeZone);
-  if (!at) throw new ValidationError(t('admin.args.date', { value: value.slice(0, 30) }));
-  return at;
-}
-
-/** `hasta`: a day includes all of it (`2026-11-30` → up to 2026-12-01 00:00); other forms are instants. */
-export function parseUntilArg(value: string, now: Date, timeZone: string | undefined): Date {
-  const at = parseDateArg(value, now, timeZone);
-  // Day forms parse to the day's start: the end is the next local midnight (36 h later is
-  // always inside the next day, even across a 23 h or 25 h day).
-  if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(value.trim()) || /^(hoy|ayer|today|yesterday)$/i.test(value.trim())) {
-    return parseSince(localDayAfter(at, timeZone), now, timeZone)!;
-  }
-  return at;
-}
-
-function localDayAfter(d: Date, timeZone: string | undefined): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(d.getTime() + 36 * 3_600_000)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { t } from '../../shared/i18n/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { defineSubcommand } from '../admin/registry.ts';
-import { parseDateArg, parseUntilArg, splitGroupAndDates } from './group-args.ts';
+import { splitGroupAndDates } from './group-args.ts';
+import { parseDateArg, parseUntilArg } from '../admin/args.ts';
 import { groupReportReplies } from './participation-report.ts';
 
 const DEFAULT_DAYS = 30;

@@ -12,7 +12,7 @@ import { ConversationLog } from '../messaging/conversation-log.entity.ts';
 import { ClientFileStorage } from '../files/client-file-storage.entity.ts';
 import { ClientConversationArchive } from '../files/client-conversation-archive.entity.ts';
 import { clientRoot, ensureClientTree, forgetClientTree } from '../files/client-tree.ts';
-import { rawRows } from '../files/archive.ts';
+import { companionKey, rawRows } from '../files/archive.ts';
 import { renderHtml } from '../files/archive-render.ts';
 import type { Actor, FilesService } from '../files/files.service.ts';
 import { clientReferences, listTables, listTextColumns, quoteIdent } from './catalog.ts';
@@ -72,7 +72,8 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
   return {
     /**
      * Everything held about the client, as one zip (JSON per table + a readable index.html + their
-     * files) in their archives/ folder. Every file included counts as a read (accessed_count, audit).
+     * files and conversation archives) in their archives/ folder. Every file and archive included
+     * counts as a read (accessed_count, audit).
      */
     async exportClient(em: EntityManager, actor: Actor, clienteId: number): Promise<ExportResult> {
       const u = await client(em, clienteId);
@@ -90,17 +91,28 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
         if (rows.length) sections[`${pc.table}.${pc.column}`] = rows;
       }
       const files = await em.find(ClientFileStorage, { cliente: clienteId, downloadStatus: 'ok', expiredAt: null } as never);
+      // Conversation archives too: messages moved out of the log live only there.
+      const archives = await em.find(ClientConversationArchive, { cliente: clienteId } as never);
       const entries: Record<string, Uint8Array> = {};
       const root = `${clientRoot(clienteId)}/`;
-      const read: string[] = [];
-      for (const f of files) {
-        if (!f.filePath?.startsWith(root)) continue;
-        const got = await deps.files.backend.get(f.filePath).catch(() => null);
-        if (!got) continue;
+      /** Copies a stored file of the client's own tree into the zip; false when it is not there. */
+      const include = async (key: string | null | undefined): Promise<boolean> => {
+        if (!key?.startsWith(root)) return false;
+        const got = await deps.files.backend.get(key).catch(() => null);
+        if (!got) return false;
         const parts: Buffer[] = [];
         for await (const c of got.stream) parts.push(c as Buffer);
-        entries[`files/${f.filePath.slice(root.length)}`] = Buffer.concat(parts);
-        read.push(f.fileId);
+        entries[`files/${key.slice(root.length)}`] = Buffer.concat(parts);
+        return true;
+      };
+      const read: string[] = [];
+      for (const f of files) if (await include(f.filePath)) read.push(f.fileId);
+      const readArchives: string[] = [];
+      for (const a of archives) {
+        if (!(await include(a.filePath))) continue;
+        // A txt/html archive that moved messages keeps the lossless rows in its JSON companion.
+        if (a.format !== 'json') await include(companionKey(a.filePath!));
+        readArchives.push(a.archiveId);
       }
       const messages = await em.find(ConversationLog, { cliente: clienteId } as never, { orderBy: { date: 'asc', id: 'asc' } });
       const byMessage = new Map(files.filter((f) => f.messageId && f.filePath).map((f) => [f.messageId!, { path: f.filePath.replace(root, `${root}files/`), type: f.fileType, name: f.originalFilename ?? null }]));
@@ -116,13 +128,14 @@ export function createPrivacyService(deps: ServiceDeps & { audit: AuditService; 
       const fileName = `export-${stampOf(now)}.zip`;
       const key = `${root}archives/${fileName}`;
       await deps.files.backend.put(key, Buffer.from(zip));
-      if (read.length) {
-        await em.nativeUpdate(ClientFileStorage, { fileId: { $in: read } } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: now } as never);
-        await audit(em, actor, { action: 'files.export', target: fileName, outcome: 'success', details: { clienteId, files: read.length } });
+      if (read.length) await em.nativeUpdate(ClientFileStorage, { fileId: { $in: read } } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: now } as never);
+      if (readArchives.length) await em.nativeUpdate(ClientConversationArchive, { archiveId: { $in: readArchives } } as never, { accessedCount: raw('accessed_count + 1'), lastAccessed: now } as never);
+      if (read.length || readArchives.length) {
+        await audit(em, actor, { action: 'files.export', target: fileName, outcome: 'success', details: { clienteId, files: read.length, archives: readArchives.length } });
       }
       const counts = Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v.length]));
       await audit(em, actor, { action: 'clients.export', target: `usuario:${clienteId}`, outcome: 'success', details: { clienteId, sections: counts, size: zip.length } });
-      return { key, path: join(deps.config.STORAGE_DIR, key), fileName, size: zip.length, sections: counts, files: read.length };
+      return { key, path: join(deps.config.STORAGE_DIR, key), fileName, size: zip.length, sections: counts, files: read.length + readArchives.length };
     },
 
     /**

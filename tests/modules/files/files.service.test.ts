@@ -189,6 +189,32 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       ]);
     });
 
+    it('counts archive reads too, and audits every attempt: served, unknown id, file missing on disk', async () => {
+      await b.em((em) => addMessage(em, b.client.id, b.client.phoneNumber, { date: new Date(Date.UTC(2026, 9, 10)) }));
+      const { archive } = await b.em((em) => b.services.files.archiveConversation(em, actor, b.client.id, { from: new Date(Date.UTC(2026, 9, 1)), to: new Date(Date.UTC(2026, 9, 30)), format: 'txt' }));
+      const opened = await b.em((em) => b.services.files.openArchive(em, reader, archive.archiveId, 'chat'));
+      opened.stream.destroy();
+      const row = await b.em((em) => em.findOneOrFail(ClientConversationArchive, { archiveId: archive.archiveId }));
+      expect(row.accessedCount).toBe(1);
+      expect(row.lastAccessed?.toISOString()).toBe(b.clock.now().toISOString());
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      await expect(b.em((em) => b.services.files.openArchive(em, reader, unknown, 'chat'))).rejects.toMatchObject({ code: 'ARCHIVE_NOT_FOUND' });
+      unlinkSync(join(b.db.config.STORAGE_DIR, row.filePath!));
+      await expect(b.em((em) => b.services.files.openArchive(em, reader, archive.archiveId, 'http'))).rejects.toMatchObject({ code: 'ARCHIVE_MISSING' });
+      const reads = await b.em((em) => em.find(AuditLog, { action: 'files.archive_read' }, { orderBy: { id: 'asc' } }));
+      expect(reads.map((r) => [r.target, r.outcome, r.channel, (r.details as { reason?: string }).reason ?? null])).toEqual([
+        [archive.archiveId, 'success', 'chat', null],
+        [unknown, 'failure', 'chat', 'unknown_id'],
+        [archive.archiveId, 'failure', 'http', 'missing_on_disk'],
+      ]);
+      // The client's access log lists the reads of their archive (an unknown id names no client).
+      expect((await b.em((em) => b.services.files.accessLog(em, b.client.id))).map((r) => [r.action, r.outcome])).toEqual([
+        ['files.archive_read', 'failure'],
+        ['files.archive_read', 'success'],
+      ]);
+      expect((await b.em((em) => em.findOneOrFail(ClientConversationArchive, { archiveId: archive.archiveId }))).accessedCount).toBe(1);
+    });
+
     it('re-hashes every stored file, reports missing and corrupted ones, and --fix marks them for repair', async () => {
       const a = await saveFile(b.services, b.client.id, 'AAAA');
       const c = await saveFile(b.services, b.client.id, 'CCCC');

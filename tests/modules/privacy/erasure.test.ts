@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pgAvailable } from '../../helpers/db.ts';
@@ -8,6 +9,7 @@ import { makeAdminHarness, seedTeam, PHONES, type AdminHarness } from '../admin/
 import { Usuario } from '../../../src/modules/identity/usuario.entity.ts';
 import { AuditLog } from '../../../src/modules/identity/audit-log.entity.ts';
 import { ClientFileStorage } from '../../../src/modules/files/client-file-storage.entity.ts';
+import { ClientConversationArchive } from '../../../src/modules/files/client-conversation-archive.entity.ts';
 import { Pedido } from '../../../src/modules/orders/pedido.entity.ts';
 import { WhatsappGroup } from '../../../src/modules/groups/whatsapp-group.entity.ts';
 import { WhatsappGroupMember } from '../../../src/modules/groups/whatsapp-group-member.entity.ts';
@@ -75,6 +77,12 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
     it('exports everything about the client as a zip of JSON + HTML, after a step-up confirmation, and records it', async () => {
       const { client } = await seedClient(h);
       const file = await saveFile(h.services, client.id, MEDIA);
+      // A message moved out of the log into a txt archive: the export still carries it.
+      const MOVED = 'mensaje-archivado-4410';
+      const { archive } = await h.em(async (em) => {
+        await addMessage(em, client.id, PHONE, { date: new Date('2026-11-05T09:00:00Z'), body: MOVED });
+        return h.services.files.archiveConversation(em, { userId: null, phone: null, channel: 'system' }, client.id, { from: new Date('2026-11-05T00:00:00Z'), to: new Date('2026-11-06T00:00:00Z'), format: 'txt', move: true });
+      });
       const ask = await h.say(PHONES.admin, `/cliente exportar +${PHONE}`);
       expect(ask).toContain('Vas a exportar TODOS los datos');
       await h.say(PHONES.admin, `/confirmar ${codeIn(ask)}`);
@@ -95,6 +103,15 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       expect(rows.some((r) => r.action === 'files.export')).toBe(true);
       const f = await h.em((em) => em.findOneOrFail(ClientFileStorage, { fileId: file.fileId! }));
       expect(f.accessedCount).toBe(1);
+      const archived = names.filter((n) => n.startsWith('files/archives/conversation_2026-11-05_2026-11-05_')).sort();
+      expect(archived).toHaveLength(2);
+      expect(archived[0]).toMatch(/\.json\.gz$/);
+      expect(archived[1]).toMatch(/\.txt\.gz$/);
+      for (const name of archived) expect(gunzipSync(zip[name]!).toString('utf8')).toContain(MOVED);
+      expect(rows.find((r) => r.action === 'files.export')?.details).toMatchObject({ files: 1, archives: 1 });
+      const a = await h.em((em) => em.findOneOrFail(ClientConversationArchive, { archiveId: archive.archiveId }));
+      expect(a.accessedCount).toBe(1);
+      expect(a.lastAccessed).toBeTruthy();
     });
 
     it('erases the client everywhere — every column of every table, every file under storage — and the audit log still verifies and detects tampering', async () => {

@@ -1,4 +1,5 @@
 import { chatActor } from '../actor.ts';
+import { findClient } from '../../messaging/client-lookup.ts';
 import { z } from 'zod';
 import { text, type Reply } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
@@ -7,19 +8,10 @@ import { FILE_TYPES } from '../../files/client-file-storage.entity.ts';
 import { ARCHIVE_FORMATS } from '../../files/archive.ts';
 import type { OpenedFile } from '../../files/file-access.service.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
-import { parseSince, zPhone } from '../args.ts';
+import { parseDateArg, parseUntilArg, zPhone } from '../args.ts';
 import { formatDateTime } from '../format.ts';
 
-const DAY_MS = 86_400_000;
 const zId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: (i) => t('files.bad_id', { id: String(i.input).slice(0, 40) }) });
-
-/** A day typed as 2026-11-01 / hoy / ayer, in TZ; `end` gives the start of the next day (inclusive ranges). */
-function dayOf(value: string | undefined, now: Date, tz: string | undefined, end = false): Date | undefined {
-  if (!value) return undefined;
-  const d = parseSince(value, now, tz);
-  if (!d) throw new ValidationError(t('admin.args.date', { value: value.slice(0, 30) }));
-  return end ? new Date(d.getTime() + DAY_MS) : d;
-}
 
 async function asReply(file: OpenedFile, caption: string): Promise<Reply> {
   const parts: Buffer[] = [];
@@ -49,10 +41,10 @@ export const archivoCommand = defineCommand({
         const tz = services.deps.config.TZ;
         const tipo = args.tipo && args.tipo !== 'todos' ? args.tipo : undefined;
         if (tipo && !FILE_TYPES.includes(tipo as never)) throw new ValidationError(t('files.bad_type', { value: tipo, types: FILE_TYPES.join(', ') }));
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const page = args.pagina ?? 1;
         const res = await services.files.getClientFiles(em, client.id, {
-          type: tipo as never, from: dayOf(args.desde, now, tz), to: dayOf(args.hasta, now, tz, true),
+          type: tipo as never, from: args.desde ? parseDateArg(args.desde, now, tz) : undefined, to: args.hasta ? parseUntilArg(args.hasta, now, tz) : undefined,
           archived: args.archivados ? args.archivados !== 'no' : undefined, limit: 20, offset: (page - 1) * 20,
         });
         if (!res.items.length) return [text(t('files.list_empty', { phone: args.telefono }))];
@@ -87,9 +79,9 @@ export const archivoCommand = defineCommand({
       examples: ['/archivo archivar +34600000001 2026-01-01 2026-06-30 html', '/archivo archivar +34600000001 2026-01-01 2026-06-30 json mover=si'],
       async run({ em, args, services, caller, now }) {
         const tz = services.deps.config.TZ;
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const { archive, messageCount } = await services.files.archiveConversation(em, chatActor(caller), client.id, {
-          from: dayOf(args.desde, now, tz)!, to: dayOf(args.hasta, now, tz, true)!, format: args.formato ?? 'json', move: args.mover !== undefined && args.mover !== 'no',
+          from: parseDateArg(args.desde, now, tz), to: parseUntilArg(args.hasta, now, tz), format: args.formato ?? 'json', move: args.mover !== undefined && args.mover !== 'no',
         });
         return [text(t(archive.storageStatus === 'archived' ? 'files.archived_moved' : 'files.archived', { count: messageCount, id: archive.archiveId, format: archive.format }))];
       },
@@ -120,7 +112,7 @@ export const archivoCommand = defineCommand({
       usage: '/archivo respaldo <telefono>',
       examples: ['/archivo respaldo +34600000001'],
       async run({ em, args, services, caller }) {
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const backup = await services.files.backupClient(em, chatActor(caller), client.id);
         return [text(t('files.backup_done', { entries: backup.entries.length, size: backup.size, name: backup.key.split('/').pop() }))];
       },
@@ -135,7 +127,7 @@ export const archivoCommand = defineCommand({
       usage: '/archivo auditoria <telefono>',
       examples: ['/archivo auditoria +34600000001'],
       async run({ em, args, services }) {
-        const client = await services.files.clientByPhone(em, args.telefono);
+        const client = await findClient(em, args.telefono);
         const rows = await services.files.accessLog(em, client.id, 20);
         if (!rows.length) return [text(t('files.access_empty', { phone: args.telefono }))];
         const tz = services.deps.config.TZ;

@@ -1,4 +1,5 @@
 import { chatActor } from '../actor.ts';
+import { findClient } from '../../messaging/client-lookup.ts';
 import { z } from 'zod';
 import { text } from '../../../transport/types.ts';
 import { t } from '../../../shared/i18n/index.ts';
@@ -25,12 +26,12 @@ export const clienteDatosSubcommands = [
     args: phoneArgs,
     usage: '/cliente exportar <telefono>',
     examples: ['/cliente exportar +34600000001'],
-    async summarize({ em, args, services }) {
-      const client = await services.files.clientByPhone(em, args.telefono);
+    async summarize({ em, args }) {
+      const client = await findClient(em, args.telefono);
       return t('privacy.summary_export', { phone: args.telefono, name: client.nombre ?? '—' });
     },
     async run({ em, args, services, caller }) {
-      const client = await services.files.clientByPhone(em, args.telefono);
+      const client = await findClient(em, args.telefono);
       const result = await services.privacy.exportClient(em, chatActor(caller), client.id);
       return [{ kind: 'document', path: result.path, fileName: result.fileName, mimetype: 'application/zip', caption: t('privacy.export_done', { phone: args.telefono, sections: Object.keys(result.sections).length, files: result.files }) }];
     },
@@ -47,13 +48,13 @@ export const clienteDatosSubcommands = [
     examples: ['/cliente olvidar +34600000001'],
     // The result row is written after the erasure: it must not name the person again.
     target: () => null,
-    async summarize({ em, args, services }) {
-      const client = await services.files.clientByPhone(em, args.telefono);
+    async summarize({ em, args }) {
+      const client = await findClient(em, args.telefono);
       if (client.legalHold) throw new ConflictError(t('privacy.legal_hold'), 'LEGAL_HOLD');
       return t('privacy.summary_erase', { phone: args.telefono, name: client.nombre ?? '—' });
     },
     async run({ em, args, services, caller, auditNotes }) {
-      const client = await services.files.clientByPhone(em, args.telefono);
+      const client = await findClient(em, args.telefono);
       const result = await services.privacy.eraseClient(em, chatActor(caller), client.id);
       Object.assign(auditNotes, { clienteId: client.id });
       const rows = Object.values(result.deletedRows).reduce((a, b) => a + b, 0);
@@ -70,7 +71,7 @@ export const clienteDatosSubcommands = [
     usage: '/cliente retencion <telefono> <si|no>',
     examples: ['/cliente retencion +34600000001 si'],
     async run({ em, args, services, auditNotes }) {
-      const client = await services.files.clientByPhone(em, args.telefono);
+      const client = await findClient(em, args.telefono);
       const on = args.estado !== 'no';
       const from = await services.privacy.setLegalHold(em, client.id, on);
       Object.assign(auditNotes, { from, to: on });

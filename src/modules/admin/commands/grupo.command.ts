@@ -4,10 +4,10 @@ import { t } from '../../../shared/i18n/index.ts';
 import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { findUserByPhone } from '../../identity/identity.service.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
-import { zPhone } from '../args.ts';
+import { parseDateArg, zPhone } from '../args.ts';
 import { formatDateTime } from '../format.ts';
 import { normalizeWord } from '../parser.ts';
-import { parseDateArg, splitGroupAndDates, zRelation, zYesNo } from '../../groups/group-args.ts';
+import { splitGroupAndDates, zRelation, zYesNo } from '../../groups/group-args.ts';
 import { describeClientGroups, describeGroup, describeHistory, describeList, relationLabel } from '../../groups/group-format.ts';
 
 const LIST_LIMIT = 30;

@@ -15,6 +15,7 @@ export const files: Record<string, string> = {
   'files.status_expired': 'caducado',
   'files.archived': '🗄️ Archivados {count} mensajes en formato {format} (archivo {id}). Siguen también en el registro.',
   'files.archived_moved': '🗄️ Archivados {count} mensajes en formato {format} (archivo {id}) y retirados del registro. Para devolverlos: /archivo restaurar {id}',
+  'files.restore_not_moved': 'El archivo {id} se creó sin mover=si: sus mensajes siguen en el registro y no hay nada que restaurar.',
   'files.restored': '♻️ Restaurados {count} mensajes (los que ya estaban no se tocan).',
   'files.backup_done': '💾 Respaldo creado: {name} ({entries} entradas, {size} bytes, con manifiesto SHA-256).',
   'files.access_title': '🔎 *Accesos a los archivos de +{phone}* (últimos {count})',
