@@ -126,6 +126,9 @@ describe.each(kinds)('templates on %s', (kind) => {
       expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo 2020-01-01 2020-01-31')).toContain('Envíos: 0');
       expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo 2026-02-30')).toContain('no es una fecha válida');
       expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo 2026-11-20 2026-11-01')).toContain('«desde» debe ser anterior a «hasta»');
+      // `hasta` as a day word counts the whole day, like a date does.
+      expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo hoy hoy')).toContain('Envíos: 3');
+      expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo ayer ayer')).toContain('Envíos: 0');
     });
   });
 
