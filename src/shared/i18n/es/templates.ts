@@ -68,7 +68,7 @@ export const templates: Record<string, string> = {
   'templates.edited': '✅ Plantilla «{name}» actualizada: versión {version}.{review}',
   'templates.back_to_review': ' Como ya estaba en Meta, he enviado el cambio y vuelve a revisión.',
   'templates.submitted': '📨 Plantilla «{name}» enviada a Meta para aprobación (id {id}, estado {status}).',
-  'templates.synced': '🔄 Sincronización con Meta: {total} plantillas leídas ({pages} páginas), {imported} importadas, {updated} actualizadas, {unchanged} sin cambios.',
+  'templates.synced': '🔄 Sincronización con Meta: {total} plantillas leídas ({pages} páginas), {imported} importadas, {updated} actualizadas, {unchanged} sin cambios, {removed} archivadas porque ya no están en Meta.',
   'templates.restored': '↩️ Plantilla «{name}»: restaurada la versión {from} como nueva versión {version}.{review}',
   'templates.archived_done': '🗄️ Plantilla «{name}» archivada{meta}.',
   'templates.archived_meta': ' y borrada en Meta',
