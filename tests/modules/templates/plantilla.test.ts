@@ -134,4 +134,15 @@ describe('/plantilla archivar', () => {
     expect(await b.say(TEAM.manager, '/plantilla archivar borrame')).toContain('está archivada');
     expect(await b.say(TEAM.manager, '/plantilla editar borrame cuerpo="Otra cosa distinta." motivo="x"')).toContain('está archivada');
   });
+
+  it('archives here a template already deleted in Meta\'s manager (Meta\'s «does not exist» is not an error)', async () => {
+    await b.say(TEAM.manager, '/plantilla crear ya_borrada categoria=marketing cuerpo="Oferta especial para ti hoy."');
+    await b.say(TEAM.manager, '/plantilla enviar-aprobacion ya_borrada');
+    b.mock.templates.splice(b.mock.templates.findIndex((x) => x.name === 'ya_borrada'), 1);
+    const out = await b.say(TEAM.manager, '/plantilla archivar ya_borrada');
+    expect(out).toContain('Plantilla «ya_borrada» archivada.');
+    expect(out).not.toContain('borrada en Meta');
+    expect(await tpl('ya_borrada')).toMatchObject({ status: 'archived', approvalStatusMeta: 'disabled' });
+    expect((await audits('templates.archive')).at(-1)).toMatchObject({ target: 'ya_borrada', details: expect.objectContaining({ deletedInMeta: false }) });
+  });
 });
