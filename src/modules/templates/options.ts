@@ -73,7 +73,7 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
   for (const [key, raw] of Object.entries(options)) {
     if (raw === undefined || allowed.includes(key)) continue;
     const value = raw;
-    const btn = /^boton(\d{0,2})$/.exec(key);
+    const btn = /^boton([1-9]\d?)?$/.exec(key);
     const meta = META_KEY.exec(key);
     if (key === 'botones') {
       if (!/^(ninguno|none)$/i.test(value.trim())) throw new ValidationError(t('admin.args.invalid', { name: 'botones', detail: 'usa botones=ninguno para quitarlos todos, o botonN=tipo:texto[:valor]' }));

@@ -47,6 +47,8 @@ describe('/plantilla crear, ver, lista', () => {
     expect(await b.say(TEAM.manager, '/plantilla crear sin_categoria cuerpo="Hola"')).toContain('Regla «categoría»');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola {{1}}, adiós"')).toContain('Regla «ejemplo de variable»');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" color=rojo')).toContain('Opción desconocida: color');
+    // Buttons are numbered from 1: `boton0` is not silently dropped.
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton0=respuesta:Sí')).toContain('Opción desconocida: boton0');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton=fax:Enviar')).toContain('Regla «botones»');
     expect(await b.say(TEAM.manager, CREATE)).toContain('Ya existe una plantilla llamada «aviso_envio»');
     expect(await b.say(TEAM.manager, '/plantilla ver no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
