@@ -3,6 +3,7 @@ import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import type { TemplateComponent } from '../../transport/types.ts';
 import { placeholderOf, type TemplateContent, type TemplateVariableSpec } from './model.ts';
+import { positionsIn } from './variables.ts';
 
 /**
  * Rendering, pure: a template's content + the client's data + explicit values → the Cloud API
@@ -109,9 +110,7 @@ const fill = (text: string, scope: string, values: Map<string, string>) =>
   text.replace(/\{\{(\d+)\}\}/g, (m, n: string) => values.get(scope === 'body' ? `{{${n}}}` : `${scope}.{{${n}}}`) ?? m);
 
 const params = (text: string | null, scope: string, values: Map<string, string>) =>
-  [...new Set([...(text ?? '').matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])))]
-    .sort((a, b) => a - b)
-    .map((n) => ({ type: 'text', text: values.get(scope === 'body' ? `{{${n}}}` : `${scope}.{{${n}}}`) ?? '' }));
+  positionsIn(text).map((n) => ({ type: 'text', text: values.get(scope === 'body' ? `{{${n}}}` : `${scope}.{{${n}}}`) ?? '' }));
 
 export function renderTemplate(input: RenderInput): Rendered {
   const { content } = input;

@@ -89,7 +89,7 @@ export function createTemplateGraph(opts: TemplateGraphOptions): TemplateGraph {
         const body = (ax?.response?.data as { error?: MetaErrorBody } | undefined)?.error;
         const c = classifyMetaError(status, body, Boolean(ax && !ax.response));
         if (!c.transient || attempt >= maxRetries) throw new MetaTemplateError(c, status, body?.code ?? null);
-        // Full jitter: a random wait up to the exponential step, so many clients do not retry in step.
+        // Jitter: a random 50–100 % of the exponential step, so many clients do not retry in step.
         const wait = Math.round(Math.min(cap, base * 2 ** attempt) * (0.5 + random() / 2));
         log?.warn({ status, metaCode: body?.code, attempt: attempt + 1, waitMs: wait }, 'Graph API template call failed; retrying');
         await sleep(wait);
