@@ -55,7 +55,7 @@ function parseButton(spec: string): TemplateButtonSpec {
 
 function parseHeaderType(word: string): HeaderType {
   const type = HEADER_WORDS[word.trim().toLowerCase()];
-  if (!type) throw new ValidationError(t('admin.args.invalid', { name: 'encabezado_tipo', detail: 'texto, imagen, video, documento o ninguno' }));
+  if (!type) throw new ValidationError(t('admin.args.invalid', { name: 'encabezado_tipo', detail: t('templates.args.header_type') }));
   return type;
 }
 
@@ -76,7 +76,7 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
     const btn = /^boton([1-9]\d?)?$/.exec(key);
     const meta = META_KEY.exec(key);
     if (key === 'botones') {
-      if (!/^(ninguno|none)$/i.test(value.trim())) throw new ValidationError(t('admin.args.invalid', { name: 'botones', detail: 'usa botones=ninguno para quitarlos todos, o botonN=tipo:texto[:valor]' }));
+      if (!/^(ninguno|none)$/i.test(value.trim())) throw new ValidationError(t('admin.args.invalid', { name: 'botones', detail: t('templates.args.buttons_none') }));
       out.buttons = [];
     } else if (btn) {
       const n = btn[1] ? Number(btn[1]) : 1;
@@ -100,7 +100,7 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
         entry.type = type;
       } else {
         const v = value.trim().toLowerCase();
-        if (!YES.has(v) && !NO.has(v)) throw new ValidationError(t('admin.args.invalid', { name: key, detail: 'sí o no' }));
+        if (!YES.has(v) && !NO.has(v)) throw new ValidationError(t('admin.args.invalid', { name: key, detail: t('templates.args.yes_no') }));
         entry.required = !YES.has(v);
       }
     } else unknown.push(key);

@@ -52,13 +52,14 @@ describe('/plantilla crear, ver, lista', () => {
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton=fax:Enviar')).toContain('Regla «botones»');
     expect(await b.say(TEAM.manager, CREATE)).toContain('Ya existe una plantilla llamada «aviso_envio»');
     expect(await b.say(TEAM.manager, '/plantilla ver no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
-    expect(await b.say(TEAM.manager, '/plantilla lista raras')).toContain('«estado» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla lista raras')).toContain('«estado» no es válido: usa borrador, revision, pendiente, aprobada, rechazada, archivada');
     expect(await b.say(TEAM.manager, '/plantilla crear "sin cerrar')).toContain('comillas sin cerrar');
     expect(await b.say(TEAM.manager, '/plantilla ver')).toContain('Falta el argumento «nombre»');
     expect(await b.say(TEAM.manager, '/plantilla historial no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
     expect(await b.say(TEAM.manager, '/plantilla uso no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" tipo1=moneda')).toContain('Regla «tipo de variable»');
-    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=gif')).toContain('«encabezado_tipo» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=gif')).toContain('«encabezado_tipo» no es válido: texto, imagen, video, documento o ninguno');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" opcional1=quizas')).toContain('«opcional1» no es válido: sí o no');
     expect(await b.say(TEAM.manager, '/plantilla volar')).toContain('No conozco «volar» como opción de /plantilla');
     expect(await withEm(b.h.orm, (em) => em.count(MessageTemplate, {}))).toBe(1);
   });

@@ -75,7 +75,7 @@ export const plantillaCommand = defineCommand({
       async run({ em, args, services }) {
         const status = args.estado ? statusWords[args.estado.toLowerCase()] : undefined;
         if (args.estado && !status) {
-          throw new ValidationError(t('admin.args.invalid', { name: 'estado', detail: `usa ${Object.keys(statusWords).filter((w) => !(TEMPLATE_STATUSES as readonly string[]).includes(w)).join(', ')}` }));
+          throw new ValidationError(t('admin.args.invalid', { name: 'estado', detail: t('templates.args.status', { words: Object.keys(statusWords).filter((w) => !(TEMPLATE_STATUSES as readonly string[]).includes(w)).join(', ') }) }));
         }
         const { items, total } = await services.templates.list(em, { status, limit: 50 });
         return one(formatList(items, total, args.estado));

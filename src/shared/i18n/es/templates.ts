@@ -42,6 +42,10 @@ export const templates: Record<string, string> = {
   'templates.media_none': 'No has enviado ningún archivo en este chat todavía: envía la imagen, vídeo o documento y repite el comando.',
   'templates.media_type': 'El archivo «{path}» no es válido para un encabezado de tipo {type} (tipos admitidos: {allowed}).',
   'templates.not_configured': 'La integración con Meta no está configurada: falta {variable}.',
+  'templates.args.header_type': 'texto, imagen, video, documento o ninguno',
+  'templates.args.buttons_none': 'usa botones=ninguno para quitarlos todos, o botonN=tipo:texto[:valor]',
+  'templates.args.yes_no': 'sí o no',
+  'templates.args.status': 'usa {words}',
   'templates.date_range': 'El periodo no es válido: «desde» debe ser anterior a «hasta».',
 
   // Meta Graph API errors, by code.
@@ -56,6 +60,9 @@ export const templates: Record<string, string> = {
   'templates.meta.policy': 'Meta ha bloqueado la petición por una infracción de sus políticas.',
   'templates.meta.params_mismatch': 'El número de valores no coincide con las variables que Meta tiene para esta plantilla.',
   'templates.meta.unavailable': 'Meta no responde ahora mismo (error temporal). Lo he reintentado sin éxito; vuelve a probar en unos minutos.',
+  'templates.meta.no_id': 'sin id de plantilla en la respuesta',
+  'templates.meta.no_upload_session': 'sin sesión de subida',
+  'templates.meta.no_handle': 'sin handle de la subida',
   'templates.meta.unknown': 'Meta ha devuelto un error ({code}): {detail}',
 
   // Chat alerts
