@@ -39,6 +39,7 @@ export const templates: Record<string, string> = {
   'templates.bad_value': 'El valor de {placeholder} no es válido: se espera {type} («{value}»).',
   'templates.media_path': 'El archivo de encabezado debe estar dentro del almacenamiento del bot y existir («{path}»).',
   'templates.media_url': 'La URL del encabezado debe ser https y pública («{url}» no lo es).',
+  'templates.media_download': 'No he podido descargar el archivo de encabezado «{url}» ({detail}). Comprueba que el enlace es público y directo (sin redirecciones) o usa un archivo del almacenamiento.',
   'templates.media_none': 'No has enviado ningún archivo en este chat todavía: envía la imagen, vídeo o documento y repite el comando.',
   'templates.media_type': 'El archivo «{path}» no es válido para un encabezado de tipo {type} (tipos admitidos: {allowed}).',
   'templates.not_configured': 'La integración con Meta no está configurada: falta {variable}.',
