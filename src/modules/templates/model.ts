@@ -48,6 +48,11 @@ export interface TemplateDraft extends TemplateContent {
   language: string;
 }
 
+/** The key staff type for a variable's value, example or type: `1` (body), `encabezado`, `boton2` (URL button 2). */
+export function staffKeyOf(v: Pick<TemplateVariableSpec, 'scope' | 'position'>): string {
+  return v.scope === 'body' ? String(v.position) : v.scope === 'header' ? 'encabezado' : `boton${Number(v.scope.split('.')[1]) + 1}`;
+}
+
 /** `{{1}}` in the body → `{{1}}`; header → `header.{{1}}`; URL button 0 → `button.0.{{1}}`. */
 export function placeholderOf(v: Pick<TemplateVariableSpec, 'scope' | 'position'>): string {
   return v.scope === 'body' ? `{{${v.position}}}` : `${v.scope}.{{${v.position}}}`;

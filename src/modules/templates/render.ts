@@ -2,7 +2,7 @@ import { normalizePhone } from '../../shared/phone.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import type { TemplateComponent } from '../../transport/types.ts';
-import { placeholderOf, type TemplateContent, type TemplateVariableSpec } from './model.ts';
+import { placeholderOf, staffKeyOf, type TemplateContent, type TemplateVariableSpec } from './model.ts';
 import { positionsIn } from './variables.ts';
 
 /**
@@ -55,7 +55,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const URLISH = /^https?:\/\/\S+$/;
 
 function keysFor(v: TemplateVariableSpec): string[] {
-  const keys = v.scope === 'body' ? [String(v.position), `{{${v.position}}}`] : v.scope === 'header' ? ['encabezado', 'header', `header.${v.position}`] : [`boton${Number(v.scope.split('.')[1]) + 1}`, v.scope];
+  // The staff key, and the English/placeholder spellings the API also accepts.
+  const keys = [staffKeyOf(v), ...(v.scope === 'body' ? [`{{${v.position}}}`] : v.scope === 'header' ? ['header', `header.${v.position}`] : [v.scope])];
   return v.name ? [...keys, v.name] : keys;
 }
 
