@@ -70,6 +70,11 @@ describe('validateTemplate', () => {
     const d = draft({ cuerpo: 'Hola {{1}}, tu pedido {{2}} llega hoy.' });
     expect(rules(d)).toEqual(['variables_ejemplo']);
     expect(messages(d)).toContain('ejemplo2=');
+    // Header and URL-button variables name the option that really sets their example.
+    const keyed = draft({ encabezado: 'Pedido {{1}}', boton: 'web:Ver:https://tienda.es/p/{{1}}' });
+    expect(messages(keyed)).toContain('indica ejemplo_encabezado=…');
+    expect(messages(keyed)).toContain('indica ejemplo_boton1=…');
+    expect(rules(draft({ encabezado: 'Pedido {{1}}', ejemplo_encabezado: 'A-1', boton: 'web:Ver:https://tienda.es/p/{{1}}', ejemplo_boton1: 'A-1' }))).toEqual([]);
   });
 
   it('no variable at the start or the end of the body', () => {
