@@ -38,6 +38,7 @@ describe('/plantilla crear, ver, lista', () => {
     expect(view).toContain('*aviso_envio* (transactional → Meta UTILITY, es)');
     expect(view).toContain('Hola Ana, tu pedido A-1001 ya está en camino.');
     expect(view).toContain('2. Seguir envío: https://tienda.es/envio/A-1001');
+    expect(view).toContain('Variables: {{1}} (nombre) text ej. «Ana»; {{2}} (pedido) text ej. «A-1001»; button.1.{{1}} text ej. «A-1001»');
     expect(await b.say(TEAM.agent, '/plantilla lista borrador')).toContain('• aviso_envio · transactional · es · borrador');
     expect(await b.say(TEAM.agent, '/plantilla lista aprobada')).toContain('No hay plantillas en estado «aprobada»');
   });
