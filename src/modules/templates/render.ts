@@ -2,7 +2,7 @@ import { normalizePhone } from '../../shared/phone.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import type { TemplateComponent } from '../../transport/types.ts';
-import { placeholderOf, staffKeyOf, type TemplateContent, type TemplateVariableSpec } from './model.ts';
+import { placeholderOf, staffKeyOf, wordIn, type TemplateContent, type TemplateVariableSpec } from './model.ts';
 import { positionsIn } from './variables.ts';
 
 /**
@@ -86,12 +86,12 @@ function typed(v: TemplateVariableSpec, raw: string, timeZone?: string): string 
 
 /** Fills every variable, or throws listing the missing required ones. */
 function resolveValues(input: RenderInput): Map<string, string> {
-  const values = Object.fromEntries(Object.entries(input.values ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const values = new Map(Object.entries(input.values ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const out = new Map<string, string>();
   const missing: string[] = [];
   for (const v of input.content.variables) {
-    const explicit = keysFor(v).map((k) => values[k.toLowerCase()]).find((x) => x !== undefined && x.trim() !== '');
-    const fromClient = v.name && input.client ? CLIENT_FIELDS[v.name]?.(input.client) : null;
+    const explicit = keysFor(v).map((k) => values.get(k.toLowerCase())).find((x) => x !== undefined && x.trim() !== '');
+    const fromClient = v.name && input.client ? wordIn(CLIENT_FIELDS, v.name)?.(input.client) : null;
     const raw = explicit ?? (fromClient || null);
     if (raw === null) {
       if (v.required) missing.push(v.name ? `${placeholderOf(v)} (${v.name})` : placeholderOf(v));

@@ -62,6 +62,14 @@ describe('/plantilla crear, ver, lista', () => {
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=gif')).toContain('«encabezado_tipo» no es válido: texto, imagen, video, documento o ninguno');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" opcional1=quizas')).toContain('«opcional1» no es válido: sí o no');
     expect(await b.say(TEAM.manager, '/plantilla volar')).toContain('No conozco «volar» como opción de /plantilla');
+    // Words that are Object.prototype members are unknown words, never prototype lookups or writes.
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=constructor cuerpo="Hola amigo"')).toContain('Regla «categoría»');
+    expect(await b.say(TEAM.manager, '/plantilla lista constructor')).toContain('«estado» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton=constructor:Sí')).toContain('Regla «botones»');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=__proto__')).toContain('«encabezado_tipo» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola {{1}} amigo" ejemplo1=x tipo1=constructor')).toContain('Regla «tipo de variable»');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra cuerpo="Hola {{1}} amigo" ejemplo___proto__=contaminado ejemplo1=x')).toContain('Regla «categoría»');
+    expect(({} as { example?: string }).example).toBeUndefined();
     expect(await withEm(b.h.orm, (em) => em.count(MessageTemplate, {}))).toBe(1);
   });
 

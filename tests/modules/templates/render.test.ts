@@ -121,6 +121,14 @@ describe('Meta error codes', () => {
   });
 });
 
+describe('variables named like Object.prototype members', () => {
+  it('are not filled from prototype lookups: a missing value is reported, a given one is used', () => {
+    const c = content({ cuerpo: 'Hola {{constructor}}, bienvenido.', ejemplo_constructor: 'Ana' });
+    expect(() => renderTemplate({ name: 'x', content: c, client: { nombre: 'Eva' } })).toThrow(/Faltan valores obligatorios para enviar «x»: \{\{1\}\} \(constructor\)/);
+    expect(renderTemplate({ content: c, values: { constructor: 'Ana' } }).text).toBe('Hola Ana, bienvenido.');
+  });
+});
+
 describe('media header URLs', () => {
   it('only https URLs to public hosts are fetched', () => {
     expect(() => assertPublicUrl('https://cdn.tienda.es/oferta.jpg')).not.toThrow();

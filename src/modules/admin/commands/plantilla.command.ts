@@ -5,6 +5,7 @@ import { t } from '../../../shared/i18n/index.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { contentFromOptions } from '../../templates/options.ts';
 import { TEMPLATE_STATUSES } from '../../templates/message-template.entity.ts';
+import { wordIn } from '../../templates/model.ts';
 import { formatTemplate, formatHistory, formatList, formatUsage } from '../../templates/format.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
 import { zPhone } from '../args.ts';
@@ -73,7 +74,7 @@ export const plantillaCommand = defineCommand({
       usage: '/plantilla lista [borrador|revision|aprobada|rechazada|archivada]',
       examples: ['/plantilla lista', '/plantilla lista aprobada'],
       async run({ em, args, services }) {
-        const status = args.estado ? statusWords[args.estado.toLowerCase()] : undefined;
+        const status = args.estado ? wordIn(statusWords, args.estado.toLowerCase()) : undefined;
         if (args.estado && !status) {
           throw new ValidationError(t('admin.args.invalid', { name: 'estado', detail: t('templates.args.status', { words: Object.keys(statusWords).filter((w) => !(TEMPLATE_STATUSES as readonly string[]).includes(w)).join(', ') }) }));
         }
