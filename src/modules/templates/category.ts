@@ -1,4 +1,5 @@
 import type { TEMPLATE_CATEGORIES } from './message-template.entity.ts';
+import { wordIn } from './model.ts';
 
 /**
  * PRD categories ↔ Meta's. Meta has three: MARKETING, UTILITY and AUTHENTICATION. AUTHENTICATION
@@ -41,7 +42,7 @@ const ALIASES: Record<string, PrdCategory> = {
 };
 
 export function parseCategory(word: string | null | undefined): PrdCategory | null {
-  return ALIASES[(word ?? '').trim().toLowerCase()] ?? null;
+  return wordIn(ALIASES, (word ?? '').trim().toLowerCase()) ?? null;
 }
 
 export function toMetaCategory(c: PrdCategory): MetaCategory {

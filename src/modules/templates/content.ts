@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { MessageTemplate, type IMessageTemplate } from './message-template.entity.ts';
 import { TemplateButton } from './template-button.entity.ts';
 import { TemplateVariable } from './template-variable.entity.ts';
-import { parsePlaceholder, placeholderOf, type HeaderType, type TemplateContent, type VariableScope } from './model.ts';
+import { parsePlaceholder, placeholderOf, staffKeyOf, type HeaderType, type TemplateContent, type VariableScope } from './model.ts';
 import type { ContentInput } from './options.ts';
 import { collectVariables, numberVariables } from './variables.ts';
 import type { VersionSnapshot } from './diff.ts';
@@ -80,8 +80,7 @@ export function snapshotOf(c: TemplateContent): VersionSnapshot & { variables: T
 
 /** The variable meta key a staff member types for a variable: `1` / its name, `encabezado`, `boton1`. */
 function metaKeys(v: { scope: VariableScope; position: number; name: string | null }): string[] {
-  const base = v.scope === 'body' ? [String(v.position)] : v.scope === 'header' ? ['encabezado'] : [`boton${Number(v.scope.split('.')[1]) + 1}`];
-  return v.name ? [...base, v.name] : base;
+  return v.name ? [staffKeyOf(v), v.name] : [staffKeyOf(v)];
 }
 
 /**

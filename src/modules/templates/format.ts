@@ -2,7 +2,7 @@ import { t } from '../../shared/i18n/index.ts';
 import { formatDateTime } from '../admin/format.ts';
 import type { IMessageTemplate } from './message-template.entity.ts';
 import type { TemplateContent } from './model.ts';
-import { placeholderOf } from './model.ts';
+import { placeholderOf, staffKeyOf } from './model.ts';
 import { renderTemplate } from './render.ts';
 import { toMetaCategory, type PrdCategory } from './category.ts';
 import type { UsageStats } from './template-send.ts';
@@ -14,7 +14,7 @@ const meta = (tpl: IMessageTemplate) => t(`templates.meta_status.${tpl.approvalS
 
 /** The preview uses the variables' examples, so staff see what a client would get. */
 function previewOf(content: TemplateContent): string {
-  const values = Object.fromEntries(content.variables.map((v) => [v.scope === 'body' ? String(v.position) : v.scope === 'header' ? 'encabezado' : `boton${Number(v.scope.split('.')[1]) + 1}`, v.example ?? placeholderOf(v)]));
+  const values = Object.fromEntries(content.variables.map((v) => [staffKeyOf(v), v.example ?? placeholderOf(v)]));
   try {
     return renderTemplate({ content: { ...content, variables: content.variables.map((v) => ({ ...v, required: false })) }, values }).text;
   } catch {
@@ -24,7 +24,7 @@ function previewOf(content: TemplateContent): string {
 
 export function formatTemplate(x: { tpl: IMessageTemplate; content: TemplateContent; version: number }): string {
   const { tpl, content } = x;
-  const vars = content.variables.map((v) => `${placeholderOf(v)}${v.name ? ` (${v.name})` : ''} ${v.type}${v.required ? '' : ' opcional'}${v.example ? ` ej. «${v.example}»` : ''}`);
+  const vars = content.variables.map((v) => `${placeholderOf(v)}${v.name ? ` (${v.name})` : ''} ${v.type}${v.required ? '' : t('templates.view_optional')}${v.example ? t('templates.view_example', { example: v.example }) : ''}`);
   return [
     t('templates.view', {
       name: tpl.templateName,
@@ -42,7 +42,7 @@ export function formatTemplate(x: { tpl: IMessageTemplate; content: TemplateCont
 }
 
 export function formatList(items: IMessageTemplate[], total: number, filter?: string): string {
-  if (!items.length) return t('templates.list_empty', { filter: filter ? ` en estado «${filter}»` : '' });
+  if (!items.length) return t('templates.list_empty', { filter: filter ? t('templates.list_filter', { status: filter }) : '' });
   return [
     t('templates.list_title', { count: total }),
     ...items.map((tpl) => t('templates.list_line', { name: tpl.templateName, category: tpl.templateCategory, language: tpl.languageCode, status: status(tpl), meta: meta(tpl) })),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import axios from 'axios';
+import axios, { AxiosError } from 'axios';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Config } from '../../config.ts';
 import { ValidationError } from '../../shared/errors.ts';
@@ -81,7 +81,14 @@ export function createHeaderMedia(config: Pick<Config, 'STORAGE_DIR' | 'MEDIA_MA
     async read(ref: string): Promise<{ bytes: Buffer; mime: string; fileName: string }> {
       if (isUrl(ref)) {
         assertPublicUrl(ref);
-        const res = await axios.get<ArrayBuffer>(ref, { responseType: 'arraybuffer', maxContentLength: config.MEDIA_MAX_BYTES, timeout: 20_000, maxRedirects: 0 });
+        let res;
+        try {
+          res = await axios.get<ArrayBuffer>(ref, { responseType: 'arraybuffer', maxContentLength: config.MEDIA_MAX_BYTES, timeout: 20_000, maxRedirects: 0 });
+        } catch (err) {
+          // A broken link is the admin's to fix, not an internal error to retry.
+          const why = err instanceof AxiosError ? (err.response ? `HTTP ${err.response.status}` : (err.code ?? err.message)) : String(err);
+          throw mediaError('templates.media_download', { url: ref.slice(0, 80), detail: why.slice(0, 60) });
+        }
         const mime = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!;
         return { bytes: Buffer.from(res.data), mime, fileName: basename(new URL(ref).pathname) || 'ejemplo' };
       }

@@ -48,6 +48,19 @@ export interface TemplateDraft extends TemplateContent {
   language: string;
 }
 
+/**
+ * A word looked up in a word map, own keys only: words come from chat and Meta, and `constructor`
+ * or `__proto__` must be unknown words, not Object.prototype's members.
+ */
+export function wordIn<V>(map: Readonly<Record<string, V>>, word: string): V | undefined {
+  return Object.hasOwn(map, word) ? map[word] : undefined;
+}
+
+/** The key staff type for a variable's value, example or type: `1` (body), `encabezado`, `boton2` (URL button 2). */
+export function staffKeyOf(v: Pick<TemplateVariableSpec, 'scope' | 'position'>): string {
+  return v.scope === 'body' ? String(v.position) : v.scope === 'header' ? 'encabezado' : `boton${Number(v.scope.split('.')[1]) + 1}`;
+}
+
 /** `{{1}}` in the body → `{{1}}`; header → `header.{{1}}`; URL button 0 → `button.0.{{1}}`. */
 export function placeholderOf(v: Pick<TemplateVariableSpec, 'scope' | 'position'>): string {
   return v.scope === 'body' ? `{{${v.position}}}` : `${v.scope}.{{${v.position}}}`;

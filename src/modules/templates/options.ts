@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
-import type { ButtonType, HeaderType, TemplateButtonSpec, VariableType } from './model.ts';
+import { wordIn, type ButtonType, type HeaderType, type TemplateButtonSpec, type VariableType } from './model.ts';
 
 /**
  * Chat options (`cuerpo="…" boton=web:Ver:https://… ejemplo1=Ana tipo2=telefono`) → the
@@ -47,15 +47,15 @@ const NO = new Set(['no', 'false', '0']);
 /** `web:Ver pedido:https://tienda.es/p/{{1}}` → a button (the value keeps its own colons). */
 function parseButton(spec: string): TemplateButtonSpec {
   const [kind = '', text = '', ...rest] = spec.split(':');
-  const type = BUTTON_WORDS[kind.trim().toLowerCase()];
+  const type = wordIn(BUTTON_WORDS, kind.trim().toLowerCase());
   if (!type || !text.trim()) throw new ValidationError(t('templates.rule.botones', { detail: t('templates.buttons.spec', { value: spec.slice(0, 80) }) }), { rule: 'botones' }, 'TEMPLATE_INVALID');
   const value = rest.join(':').trim() || null;
   return { type, text: text.trim(), value: type === 'quick_reply' ? null : value };
 }
 
 function parseHeaderType(word: string): HeaderType {
-  const type = HEADER_WORDS[word.trim().toLowerCase()];
-  if (!type) throw new ValidationError(t('admin.args.invalid', { name: 'encabezado_tipo', detail: 'texto, imagen, video, documento o ninguno' }));
+  const type = wordIn(HEADER_WORDS, word.trim().toLowerCase());
+  if (!type) throw new ValidationError(t('admin.args.invalid', { name: 'encabezado_tipo', detail: t('templates.args.header_type') }));
   return type;
 }
 
@@ -73,10 +73,10 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
   for (const [key, raw] of Object.entries(options)) {
     if (raw === undefined || allowed.includes(key)) continue;
     const value = raw;
-    const btn = /^boton(\d{0,2})$/.exec(key);
+    const btn = /^boton([1-9]\d?)?$/.exec(key);
     const meta = META_KEY.exec(key);
     if (key === 'botones') {
-      if (!/^(ninguno|none)$/i.test(value.trim())) throw new ValidationError(t('admin.args.invalid', { name: 'botones', detail: 'usa botones=ninguno para quitarlos todos, o botonN=tipo:texto[:valor]' }));
+      if (!/^(ninguno|none)$/i.test(value.trim())) throw new ValidationError(t('admin.args.invalid', { name: 'botones', detail: t('templates.args.buttons_none') }));
       out.buttons = [];
     } else if (btn) {
       const n = btn[1] ? Number(btn[1]) : 1;
@@ -91,16 +91,17 @@ export function contentFromOptions(options: Record<string, string | undefined>, 
       else if (key === 'idioma') out.language = value;
     } else if (meta) {
       const [, what, target] = meta;
-      const vars = (out.variables ??= {});
+      // Null prototype: `ejemplo___proto__=` is a key like any other, never Object.prototype.
+      const vars: Record<string, VariableMeta> = (out.variables ??= Object.create(null));
       const entry = (vars[target!.toLowerCase()] ??= {});
       if (what === 'ejemplo') entry.example = value;
       else if (what === 'tipo') {
-        const type = TYPE_WORDS[value.trim().toLowerCase()];
+        const type = wordIn(TYPE_WORDS, value.trim().toLowerCase());
         if (!type) throw new ValidationError(t('templates.rule.variable_tipo', { value: value.slice(0, 30) }), { rule: 'variable_tipo' }, 'TEMPLATE_INVALID');
         entry.type = type;
       } else {
         const v = value.trim().toLowerCase();
-        if (!YES.has(v) && !NO.has(v)) throw new ValidationError(t('admin.args.invalid', { name: key, detail: 'sí o no' }));
+        if (!YES.has(v) && !NO.has(v)) throw new ValidationError(t('admin.args.invalid', { name: key, detail: t('templates.args.yes_no') }));
         entry.required = !YES.has(v);
       }
     } else unknown.push(key);

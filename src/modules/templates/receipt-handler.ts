@@ -1,15 +1,21 @@
 import type { ReceiptHandler } from '../messaging/receipts.ts';
-import { applyUsageReceipt } from './usage-receipts.ts';
+import { replaceableBy } from '../messaging/status-order.ts';
 import { TemplateUsageLog } from './template-usage-log.entity.ts';
 
 /**
- * Receipts → `template_usage_log.status`, registered with messaging's receipt service. A send
- * logged as `message_type = template` expects a usage row carrying its message id.
+ * Receipts → `template_usage_log.status`, registered with messaging's receipt service (one path
+ * for both platforms). The update follows the delivery path's one status order (sent → delivered
+ * → read; failed only before delivery), set-based and monotonic, so a retried or late receipt
+ * never moves a row backwards. A send logged as `message_type = template` expects a usage row
+ * carrying its message id: until the sender wrote it, the receipt waits in the early-receipt store.
  */
 export const templateReceiptHandler: ReceiptHandler = {
   name: 'template_usage_log',
-  // One monotonic usage update, shared with the template sender (usage-receipts.ts).
-  apply: (em, r) => applyUsageReceipt(em, r),
+  async apply(em, r) {
+    const lower = replaceableBy(r.status, ['sent', 'delivered', 'read', 'failed']);
+    if (!lower.length) return 0;
+    return em.nativeUpdate(TemplateUsageLog, { messageId: r.messageId, status: { $in: lower } } as never, { status: r.status } as never);
+  },
   async awaiting(em, sends) {
     const expected = sends.filter((s) => s.messageType === 'template').map((s) => s.messageId);
     if (!expected.length) return new Set();

@@ -2,7 +2,8 @@ import { normalizePhone } from '../../shared/phone.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import type { TemplateComponent } from '../../transport/types.ts';
-import { placeholderOf, type TemplateContent, type TemplateVariableSpec } from './model.ts';
+import { placeholderOf, staffKeyOf, wordIn, type TemplateContent, type TemplateVariableSpec } from './model.ts';
+import { positionsIn } from './variables.ts';
 
 /**
  * Rendering, pure: a template's content + the client's data + explicit values → the Cloud API
@@ -54,7 +55,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const URLISH = /^https?:\/\/\S+$/;
 
 function keysFor(v: TemplateVariableSpec): string[] {
-  const keys = v.scope === 'body' ? [String(v.position), `{{${v.position}}}`] : v.scope === 'header' ? ['encabezado', 'header', `header.${v.position}`] : [`boton${Number(v.scope.split('.')[1]) + 1}`, v.scope];
+  // The staff key, and the English/placeholder spellings the API also accepts.
+  const keys = [staffKeyOf(v), ...(v.scope === 'body' ? [`{{${v.position}}}`] : v.scope === 'header' ? ['header', `header.${v.position}`] : [v.scope])];
   return v.name ? [...keys, v.name] : keys;
 }
 
@@ -84,12 +86,12 @@ function typed(v: TemplateVariableSpec, raw: string, timeZone?: string): string 
 
 /** Fills every variable, or throws listing the missing required ones. */
 function resolveValues(input: RenderInput): Map<string, string> {
-  const values = Object.fromEntries(Object.entries(input.values ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const values = new Map(Object.entries(input.values ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const out = new Map<string, string>();
   const missing: string[] = [];
   for (const v of input.content.variables) {
-    const explicit = keysFor(v).map((k) => values[k.toLowerCase()]).find((x) => x !== undefined && x.trim() !== '');
-    const fromClient = v.name && input.client ? CLIENT_FIELDS[v.name]?.(input.client) : null;
+    const explicit = keysFor(v).map((k) => values.get(k.toLowerCase())).find((x) => x !== undefined && x.trim() !== '');
+    const fromClient = v.name && input.client ? wordIn(CLIENT_FIELDS, v.name)?.(input.client) : null;
     const raw = explicit ?? (fromClient || null);
     if (raw === null) {
       if (v.required) missing.push(v.name ? `${placeholderOf(v)} (${v.name})` : placeholderOf(v));
@@ -109,9 +111,7 @@ const fill = (text: string, scope: string, values: Map<string, string>) =>
   text.replace(/\{\{(\d+)\}\}/g, (m, n: string) => values.get(scope === 'body' ? `{{${n}}}` : `${scope}.{{${n}}}`) ?? m);
 
 const params = (text: string | null, scope: string, values: Map<string, string>) =>
-  [...new Set([...(text ?? '').matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])))]
-    .sort((a, b) => a - b)
-    .map((n) => ({ type: 'text', text: values.get(scope === 'body' ? `{{${n}}}` : `${scope}.{{${n}}}`) ?? '' }));
+  positionsIn(text).map((n) => ({ type: 'text', text: values.get(scope === 'body' ? `{{${n}}}` : `${scope}.{{${n}}}`) ?? '' }));
 
 export function renderTemplate(input: RenderInput): Rendered {
   const { content } = input;

@@ -11,7 +11,7 @@ import { toMetaComponents } from './components.ts';
 import { applyContentToRow, EMPTY_CONTENT, findByName, loadContent, mergeContent, snapshotFromVersion, snapshotOf, writeChildren } from './content.ts';
 import { diffVersions, sameContent, type VersionSnapshot } from './diff.ts';
 import { MetaTemplateError } from './meta-errors.ts';
-import type { TemplateContent } from './model.ts';
+import { staffKeyOf, type TemplateContent } from './model.ts';
 import type { ContentInput } from './options.ts';
 import type { TemplateGraph } from './template-graph.ts';
 import { validateTemplate } from './validate.ts';
@@ -262,7 +262,7 @@ export function createTemplatesCore(deps: CoreDeps) {
       const v = await em.findOne(TemplateVersion, { template: tpl.templateId, versionNumber } as never);
       if (!v) throw new NotFoundError(t('templates.version_not_found', { name: tpl.templateName, version: versionNumber }), 'TEMPLATE_VERSION_NOT_FOUND');
       const snap = snapshotFromVersion(v) as VersionSnapshot & { variables?: TemplateContent['variables'] };
-      const vars = Object.fromEntries((snap.variables ?? []).map((x) => [x.scope === 'body' ? String(x.position) : x.scope === 'header' ? 'encabezado' : `boton${Number(x.scope.split('.')[1]) + 1}`, { type: x.type, required: x.required, example: x.example ?? undefined }]));
+      const vars = Object.fromEntries((snap.variables ?? []).map((x) => [staffKeyOf(x), { type: x.type, required: x.required, example: x.example ?? undefined }]));
       const input: ContentInput = {
         headerType: snap.headerType as ContentInput['headerType'],
         header: snap.headerType === 'text' ? snap.header : undefined,

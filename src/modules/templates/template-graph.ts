@@ -89,7 +89,7 @@ export function createTemplateGraph(opts: TemplateGraphOptions): TemplateGraph {
         const body = (ax?.response?.data as { error?: MetaErrorBody } | undefined)?.error;
         const c = classifyMetaError(status, body, Boolean(ax && !ax.response));
         if (!c.transient || attempt >= maxRetries) throw new MetaTemplateError(c, status, body?.code ?? null);
-        // Full jitter: a random wait up to the exponential step, so many clients do not retry in step.
+        // Jitter: a random 50–100 % of the exponential step, so many clients do not retry in step.
         const wait = Math.round(Math.min(cap, base * 2 ** attempt) * (0.5 + random() / 2));
         log?.warn({ status, metaCode: body?.code, attempt: attempt + 1, waitMs: wait }, 'Graph API template call failed; retrying');
         await sleep(wait);
@@ -124,7 +124,7 @@ export function createTemplateGraph(opts: TemplateGraphOptions): TemplateGraph {
 
     async create(payload) {
       const res = await call<{ id?: string; status?: string; category?: string }>({ method: 'post', url: `/${waba()}/message_templates`, data: payload });
-      if (!res.id) throw new AppError('META_BAD_RESPONSE', t('templates.meta.unknown', { code: '-', detail: 'sin id' }), 502);
+      if (!res.id) throw new AppError('META_BAD_RESPONSE', t('templates.meta.unknown', { code: '-', detail: t('templates.meta.no_id') }), 502);
       return { id: String(res.id), status: res.status ?? 'PENDING', category: res.category ?? null };
     },
 
@@ -143,12 +143,12 @@ export function createTemplateGraph(opts: TemplateGraphOptions): TemplateGraph {
         url: `/${app}/uploads`,
         params: { file_name: fileName, file_length: bytes.length, file_type: mimeType },
       });
-      if (!session.id) throw new AppError('META_BAD_RESPONSE', t('templates.meta.unknown', { code: '-', detail: 'sin sesión de subida' }), 502);
+      if (!session.id) throw new AppError('META_BAD_RESPONSE', t('templates.meta.unknown', { code: '-', detail: t('templates.meta.no_upload_session') }), 502);
       const done = await call<{ h?: string }>(
         { method: 'post', url: `/${session.id}`, data: bytes, headers: { file_offset: '0', 'Content-Type': 'application/octet-stream' } },
         'oauth',
       );
-      if (!done.h) throw new AppError('META_BAD_RESPONSE', t('templates.meta.unknown', { code: '-', detail: 'sin handle' }), 502);
+      if (!done.h) throw new AppError('META_BAD_RESPONSE', t('templates.meta.unknown', { code: '-', detail: t('templates.meta.no_handle') }), 502);
       return done.h;
     },
   };

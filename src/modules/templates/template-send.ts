@@ -11,7 +11,6 @@ import { MessageTemplate } from './message-template.entity.ts';
 import { TemplateUsageLog } from './template-usage-log.entity.ts';
 import type { LoadedTemplate } from './content.ts';
 import { renderTemplate } from './render.ts';
-import { applyUsageReceipt } from './usage-receipts.ts';
 
 /**
  * Sending a template to a client and what its sends did. Every send writes one
@@ -82,11 +81,8 @@ export async function sendTemplate(em: EntityManager, deps: SendDeps, loaded: Lo
     status: 'sent',
   } as never);
   await em.flush();
-  // A receipt may have arrived between the send and this row: the conversation row has it.
-  const conv = await em.findOne(ConversationLog, { messageId: sent.messageId, messageDirection: 'outbound' } as never, { fields: ['deliveryStatus'] as never });
-  const seen = conv?.deliveryStatus;
-  if (seen === 'delivered' || seen === 'read' || seen === 'failed') await applyUsageReceipt(em, { messageId: sent.messageId, status: seen });
-  // Meta may have reported a status before this row existed (src/modules/meta/pending-status.ts).
+  // A receipt that arrived before this row waits in the early-receipt store (the receipt handler
+  // reports this send as awaiting its usage row): apply it now that the row exists.
   await deps.reapplyPending?.([sent.messageId]);
   return { messageId: sent.messageId, usageId: (usage as { usageId: string }).usageId, text: rendered.text, components: rendered.components, phone };
 }

@@ -13,7 +13,6 @@ import { createTemplatesCore, templateNotFound, type Actor } from './template-co
 import { createTemplateGraph, type TemplateGraph } from './template-graph.ts';
 import { sendTemplate, usageStats, type SendTemplateInput } from './template-send.ts';
 import { createTemplateSync } from './template-sync.ts';
-import { applyUsageReceipt } from './usage-receipts.ts';
 import type { ContentInput } from './options.ts';
 
 export type { Actor } from './template-core.ts';
@@ -88,8 +87,6 @@ export function createTemplatesService(deps: TemplatesServiceDeps) {
     graph,
     invalidate,
     cacheSize: () => cache.size,
-    /** Receipt handler for the delivery-tracking path (ingest registers it for Baileys receipts). */
-    applyReceipt: applyUsageReceipt,
 
     async list(em: EntityManager, f: TemplateFilter = {}): Promise<{ items: IMessageTemplate[]; total: number }> {
       const where: Record<string, unknown> = {};
@@ -138,9 +135,9 @@ export function createTemplatesService(deps: TemplatesServiceDeps) {
     /** The webhook processor's listener (see MetaServiceOptions.onTemplateStatus). */
     statusChanged: (applied: AppliedTemplateStatus[]) => withEm(orm, (em) => sync.statusChanged(em, applied)),
 
-    /** The 6-hourly sync, as a cron job (listed in src/jobs/index.ts). */
     /** Alerts (pause, disable, expired token) that could not be delivered when they happened. */
     retryAlerts: () => alerts.retryPending(),
+    /** The 6-hourly sync and the alert retry, as jobs (listed in src/jobs/index.ts). */
     registerJobs(scheduler: Scheduler): void {
       // Undelivered alerts are retried every minute (a cheap query when there are none).
       scheduler.add('templates.alerts', '* * * * *', async () => void (await alerts.retryPending()), { timezone: config.TZ });

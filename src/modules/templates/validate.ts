@@ -1,7 +1,7 @@
 import { t } from '../../shared/i18n/index.ts';
 import { parseCategory } from './category.ts';
 import type { TemplateDraft } from './model.ts';
-import { placeholderOf, VARIABLE_TYPES } from './model.ts';
+import { placeholderOf, staffKeyOf, VARIABLE_TYPES } from './model.ts';
 import { positionsIn } from './variables.ts';
 
 /**
@@ -63,7 +63,7 @@ function checkVariables(d: TemplateDraft, out: Violation[]): void {
   for (const v of d.variables) {
     if (!VARIABLE_TYPES.includes(v.type)) out.push({ rule: 'variable_tipo', message: t('templates.rule.variable_tipo', { value: String(v.type) }) });
     if (!v.example?.trim()) {
-      const position = v.scope === 'body' ? String(v.position) : `_${v.scope.replace('.', '')}`;
+      const position = v.scope === 'body' ? String(v.position) : `_${staffKeyOf(v)}`;
       out.push({ rule: 'variables_ejemplo', message: t('templates.rule.variables_ejemplo', { placeholder: placeholderOf(v), position }) });
     }
   }

@@ -12,7 +12,7 @@ import { groups } from './es/groups.ts';
 /**
  * The one message catalog: everything the bot says to people, Spanish by default. Each domain
  * contributes a part (./es/<domain>.ts); keys are `<domain>.<name>`. `{name}` placeholders are
- * filled from `vars`.
+ * filled from `vars`; a doubled `{{1}}` is left as written.
  */
 /** Merges the parts; a key defined twice is a programming error (one would silently win). */
 function mergeParts(...parts: Array<Record<string, string>>): Record<string, string> {
@@ -34,7 +34,8 @@ export const messageKeys: ReadonlySet<string> = new Set(Object.keys(catalog));
 export function t(key: string, vars: Record<string, string | number | null | undefined> = {}): string {
   const template = catalog[key];
   if (template === undefined) return key;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+  // `{{1}}` (Meta's variable syntax, quoted in template messages) is text, not a placeholder.
+  return template.replace(/(?<!\{)\{(\w+)\}(?!\})/g, (_, name: string) => {
     const v = vars[name];
     return v === undefined || v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
   });

@@ -38,6 +38,7 @@ describe('/plantilla crear, ver, lista', () => {
     expect(view).toContain('*aviso_envio* (transactional → Meta UTILITY, es)');
     expect(view).toContain('Hola Ana, tu pedido A-1001 ya está en camino.');
     expect(view).toContain('2. Seguir envío: https://tienda.es/envio/A-1001');
+    expect(view).toContain('Variables: {{1}} (nombre) text ej. «Ana»; {{2}} (pedido) text ej. «A-1001»; button.1.{{1}} text ej. «A-1001»');
     expect(await b.say(TEAM.agent, '/plantilla lista borrador')).toContain('• aviso_envio · transactional · es · borrador');
     expect(await b.say(TEAM.agent, '/plantilla lista aprobada')).toContain('No hay plantillas en estado «aprobada»');
   });
@@ -47,17 +48,28 @@ describe('/plantilla crear, ver, lista', () => {
     expect(await b.say(TEAM.manager, '/plantilla crear sin_categoria cuerpo="Hola"')).toContain('Regla «categoría»');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola {{1}}, adiós"')).toContain('Regla «ejemplo de variable»');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" color=rojo')).toContain('Opción desconocida: color');
+    // Buttons are numbered from 1: `boton0` is not silently dropped.
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton0=respuesta:Sí')).toContain('Opción desconocida: boton0');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton=fax:Enviar')).toContain('Regla «botones»');
     expect(await b.say(TEAM.manager, CREATE)).toContain('Ya existe una plantilla llamada «aviso_envio»');
     expect(await b.say(TEAM.manager, '/plantilla ver no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
-    expect(await b.say(TEAM.manager, '/plantilla lista raras')).toContain('«estado» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla lista raras')).toContain('«estado» no es válido: usa borrador, revision, pendiente, aprobada, rechazada, archivada');
     expect(await b.say(TEAM.manager, '/plantilla crear "sin cerrar')).toContain('comillas sin cerrar');
     expect(await b.say(TEAM.manager, '/plantilla ver')).toContain('Falta el argumento «nombre»');
     expect(await b.say(TEAM.manager, '/plantilla historial no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
     expect(await b.say(TEAM.manager, '/plantilla uso no_existe')).toContain('No existe ninguna plantilla llamada «no_existe»');
     expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" tipo1=moneda')).toContain('Regla «tipo de variable»');
-    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=gif')).toContain('«encabezado_tipo» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=gif')).toContain('«encabezado_tipo» no es válido: texto, imagen, video, documento o ninguno');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" opcional1=quizas')).toContain('«opcional1» no es válido: sí o no');
     expect(await b.say(TEAM.manager, '/plantilla volar')).toContain('No conozco «volar» como opción de /plantilla');
+    // Words that are Object.prototype members are unknown words, never prototype lookups or writes.
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=constructor cuerpo="Hola amigo"')).toContain('Regla «categoría»');
+    expect(await b.say(TEAM.manager, '/plantilla lista constructor')).toContain('«estado» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" boton=constructor:Sí')).toContain('Regla «botones»');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola" encabezado_tipo=__proto__')).toContain('«encabezado_tipo» no es válido');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra categoria=marketing cuerpo="Hola {{1}} amigo" ejemplo1=x tipo1=constructor')).toContain('Regla «tipo de variable»');
+    expect(await b.say(TEAM.manager, '/plantilla crear otra cuerpo="Hola {{1}} amigo" ejemplo___proto__=contaminado ejemplo1=x')).toContain('Regla «categoría»');
+    expect(({} as { example?: string }).example).toBeUndefined();
     expect(await withEm(b.h.orm, (em) => em.count(MessageTemplate, {}))).toBe(1);
   });
 
@@ -133,5 +145,16 @@ describe('/plantilla archivar', () => {
     expect(await tpl('borrame')).toMatchObject({ status: 'archived' });
     expect(await b.say(TEAM.manager, '/plantilla archivar borrame')).toContain('está archivada');
     expect(await b.say(TEAM.manager, '/plantilla editar borrame cuerpo="Otra cosa distinta." motivo="x"')).toContain('está archivada');
+  });
+
+  it('archives here a template already deleted in Meta\'s manager (Meta\'s «does not exist» is not an error)', async () => {
+    await b.say(TEAM.manager, '/plantilla crear ya_borrada categoria=marketing cuerpo="Oferta especial para ti hoy."');
+    await b.say(TEAM.manager, '/plantilla enviar-aprobacion ya_borrada');
+    b.mock.templates.splice(b.mock.templates.findIndex((x) => x.name === 'ya_borrada'), 1);
+    const out = await b.say(TEAM.manager, '/plantilla archivar ya_borrada');
+    expect(out).toContain('Plantilla «ya_borrada» archivada.');
+    expect(out).not.toContain('borrada en Meta');
+    expect(await tpl('ya_borrada')).toMatchObject({ status: 'archived', approvalStatusMeta: 'disabled' });
+    expect((await audits('templates.archive')).at(-1)).toMatchObject({ target: 'ya_borrada', details: expect.objectContaining({ deletedInMeta: false }) });
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import axios, { AxiosError } from 'axios';
 import { renderTemplate } from '../../../src/modules/templates/render.ts';
 import { mergeContent, EMPTY_CONTENT } from '../../../src/modules/templates/content.ts';
 import { contentFromOptions } from '../../../src/modules/templates/options.ts';
@@ -6,7 +7,7 @@ import { fromMetaComponents, toMetaComponents } from '../../../src/modules/templ
 import { diffVersions } from '../../../src/modules/templates/diff.ts';
 import { fromMetaCategory, toMetaCategory } from '../../../src/modules/templates/category.ts';
 import { classifyMetaError } from '../../../src/modules/templates/meta-errors.ts';
-import { assertPublicUrl } from '../../../src/modules/templates/media-header.ts';
+import { assertPublicUrl, createHeaderMedia } from '../../../src/modules/templates/media-header.ts';
 
 const content = (options: Record<string, string>, media: string | null = null) => mergeContent(EMPTY_CONTENT, contentFromOptions(options), media);
 
@@ -120,12 +121,32 @@ describe('Meta error codes', () => {
   });
 });
 
+describe('variables named like Object.prototype members', () => {
+  it('are not filled from prototype lookups: a missing value is reported, a given one is used', () => {
+    const c = content({ cuerpo: 'Hola {{constructor}}, bienvenido.', ejemplo_constructor: 'Ana' });
+    expect(() => renderTemplate({ name: 'x', content: c, client: { nombre: 'Eva' } })).toThrow(/Faltan valores obligatorios para enviar «x»: \{\{1\}\} \(constructor\)/);
+    expect(renderTemplate({ content: c, values: { constructor: 'Ana' } }).text).toBe('Hola Ana, bienvenido.');
+  });
+});
+
 describe('media header URLs', () => {
   it('only https URLs to public hosts are fetched', () => {
     expect(() => assertPublicUrl('https://cdn.tienda.es/oferta.jpg')).not.toThrow();
     expect(() => assertPublicUrl('https://fdtienda.es/a.jpg')).not.toThrow();
     for (const bad of ['http://cdn.tienda.es/a.jpg', 'https://localhost/a.jpg', 'https://127.0.0.1:8080/a.jpg', 'https://10.1.2.3/a.jpg', 'https://192.168.1.5/a.jpg', 'https://169.254.169.254/latest', 'https://[::1]/a.jpg', 'https://[fd00::1]/a.jpg']) {
       expect(() => assertPublicUrl(bad), bad).toThrow(/debe ser https y pública/);
+    }
+  });
+
+  it('a header URL that cannot be downloaded is a clear error naming it, not an internal one', async () => {
+    const media = createHeaderMedia({ STORAGE_DIR: '/nonexistent', MEDIA_MAX_BYTES: 1_000_000 });
+    const notFound = new AxiosError('Request failed with status code 404', 'ERR_BAD_REQUEST', undefined, undefined, { status: 404 } as never);
+    const get = vi.spyOn(axios, 'get').mockRejectedValueOnce(notFound).mockRejectedValueOnce(new AxiosError('redirect', 'ERR_FR_TOO_MANY_REDIRECTS'));
+    try {
+      await expect(media.read('https://cdn.tienda.es/borrada.jpg')).rejects.toMatchObject({ code: 'TEMPLATE_MEDIA', message: expect.stringContaining('No he podido descargar el archivo de encabezado «https://cdn.tienda.es/borrada.jpg» (HTTP 404)') });
+      await expect(media.read('https://cdn.tienda.es/movida.jpg')).rejects.toMatchObject({ message: expect.stringContaining('(ERR_FR_TOO_MANY_REDIRECTS)') });
+    } finally {
+      get.mockRestore();
     }
   });
 });

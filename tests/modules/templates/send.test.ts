@@ -8,6 +8,8 @@ import { ConversationLog } from '../../../src/modules/messaging/conversation-log
 import { envelope, statusUpdate } from '../../helpers/meta.ts';
 import { upsert, wa } from '../../helpers/replay.ts';
 import { makeTemplateBench, TEAM, type TemplateBench } from './bench.ts';
+import { templatesDepsOf } from '../../../src/services.ts';
+import { createTemplatesService } from '../../../src/modules/templates/templates.service.ts';
 import { pgAvailable } from '../../helpers/db.ts';
 import type { DbKind } from '../../../src/config.ts';
 
@@ -55,6 +57,26 @@ describe.each(kinds)('templates on %s', (kind) => {
       }
       // Back to `sent` for the usage figures below (they count this send as sent only).
       await withEm(b.h.orm, (em) => em.nativeUpdate(TemplateUsageLog, { messageId: sent.messageId } as never, { status: 'sent' } as never));
+    });
+
+    it('a receipt that arrives before the usage row is written still moves it (early-receipt store)', async () => {
+      await b.say(TEAM.manager, '/plantilla crear aviso_carrera categoria=transactional cuerpo="Tu pedido ya está en reparto hoy."');
+      const deps = templatesDepsOf(b.h.services);
+      // The receipt lands between the transport taking the message and sendTemplate writing its row.
+      const racing = createTemplatesService({
+        ...deps,
+        graph: b.h.services.templates.graph,
+        send: async (to, reply, opts) => {
+          const res = await deps.send(to, reply, opts);
+          await b.h.feed({ type: 'messages.update', data: [{ key: { remoteJid: `${to}@s.whatsapp.net`, fromMe: true, id: res.messageId }, update: { status: 3 } }] });
+          await b.h.services.ingest.drain();
+          expect((await usage()).some((u) => u.messageId === res.messageId)).toBe(false);
+          return res;
+        },
+      });
+      const res = await racing.send(b.h.orm.em.fork() as never, 'aviso_carrera', { to: CLIENT });
+      expect((await usage()).find((u) => u.messageId === res.messageId)?.status).toBe('delivered');
+      await withEm(b.h.orm, (em) => em.nativeDelete(TemplateUsageLog, { messageId: res.messageId } as never));
     });
 
     it('never sends a cached old text after an edit', async () => {
@@ -126,6 +148,9 @@ describe.each(kinds)('templates on %s', (kind) => {
       expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo 2020-01-01 2020-01-31')).toContain('Envíos: 0');
       expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo 2026-02-30')).toContain('no es una fecha válida');
       expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo 2026-11-20 2026-11-01')).toContain('«desde» debe ser anterior a «hasta»');
+      // `hasta` as a day word counts the whole day, like a date does.
+      expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo hoy hoy')).toContain('Envíos: 3');
+      expect(await b.say(TEAM.agent, '/plantilla uso pedido_listo ayer ayer')).toContain('Envíos: 0');
     });
   });
 

@@ -110,6 +110,15 @@ describe('/plantilla sincronizar', () => {
     await b.h.services.meta.worker.drain(10_000);
     expect((await tpl('util_2'))!.templateCategory).toBe('marketing');
   });
+
+  it('archives a template deleted in Meta\'s manager, audits it and says so', async () => {
+    b.mock.addTemplate({ name: 'borrada_en_meta', language: 'es', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Aviso que se borrará en Meta.' }] });
+    expect(await b.say(TEAM.manager, '/plantilla sincronizar')).toContain('1 importadas');
+    b.mock.templates.splice(b.mock.templates.findIndex((x) => x.name === 'borrada_en_meta'), 1);
+    expect(await b.say(TEAM.manager, '/plantilla sincronizar')).toContain('1 archivadas porque ya no están en Meta');
+    expect(await tpl('borrada_en_meta')).toMatchObject({ status: 'archived', approvalStatusMeta: 'disabled' });
+    expect((await statusAudits()).at(-1)).toMatchObject({ target: 'borrada_en_meta', details: expect.objectContaining({ from: 'approved', to: 'archived', source: 'sync' }) });
+  });
 });
 
 describe('expired token', () => {

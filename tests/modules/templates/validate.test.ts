@@ -49,6 +49,8 @@ describe('validateTemplate', () => {
 
   it('encabezado: at most one variable, {{1}}', () => {
     expect(rules(draft({ encabezado: 'Hola {{1}} {{2}}', ejemplo_encabezado: 'x' }))).toContain('encabezado_variables');
+    // Meta's {{1}} written in a catalog message reaches staff as {{1}}, not as an emptied placeholder.
+    expect(messages(draft({ encabezado: 'Hola {{1}} {{2}}', ejemplo_encabezado: 'x' }))).toContain('admite como mucho una variable, {{1}}.');
   });
 
   it('encabezado multimedia: a media header needs its example file', () => {
@@ -63,13 +65,18 @@ describe('validateTemplate', () => {
   it('variables sequential from {{1}}', () => {
     const d = draft({ cuerpo: 'Hola {{1}}, tu código es {{3}}.', ejemplo1: 'Ana', ejemplo3: '1234' });
     expect(rules(d)).toEqual(['variables_secuenciales']);
-    expect(messages(d)).toContain('{{1}}, {{3}}');
+    expect(messages(d)).toContain('deben numerarse seguidas desde {{1}} (hay {{1}}, {{3}})');
   });
 
   it('an example for every variable', () => {
     const d = draft({ cuerpo: 'Hola {{1}}, tu pedido {{2}} llega hoy.' });
     expect(rules(d)).toEqual(['variables_ejemplo']);
     expect(messages(d)).toContain('ejemplo2=');
+    // Header and URL-button variables name the option that really sets their example.
+    const keyed = draft({ encabezado: 'Pedido {{1}}', boton: 'web:Ver:https://tienda.es/p/{{1}}' });
+    expect(messages(keyed)).toContain('indica ejemplo_encabezado=…');
+    expect(messages(keyed)).toContain('indica ejemplo_boton1=…');
+    expect(rules(draft({ encabezado: 'Pedido {{1}}', ejemplo_encabezado: 'A-1', boton: 'web:Ver:https://tienda.es/p/{{1}}', ejemplo_boton1: 'A-1' }))).toEqual([]);
   });
 
   it('no variable at the start or the end of the body', () => {

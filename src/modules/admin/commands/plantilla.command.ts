@@ -5,9 +5,11 @@ import { t } from '../../../shared/i18n/index.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { contentFromOptions } from '../../templates/options.ts';
 import { TEMPLATE_STATUSES } from '../../templates/message-template.entity.ts';
+import { wordIn } from '../../templates/model.ts';
 import { formatTemplate, formatHistory, formatList, formatUsage } from '../../templates/format.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
-import { parseSince, zPhone } from '../args.ts';
+import { zPhone } from '../args.ts';
+import { parseDateArg, parseUntilArg } from '../../groups/group-args.ts';
 
 /**
  * `/plantilla …`: Meta message templates from chat. Every action is one call to
@@ -72,9 +74,9 @@ export const plantillaCommand = defineCommand({
       usage: '/plantilla lista [borrador|revision|aprobada|rechazada|archivada]',
       examples: ['/plantilla lista', '/plantilla lista aprobada'],
       async run({ em, args, services }) {
-        const status = args.estado ? statusWords[args.estado.toLowerCase()] : undefined;
+        const status = args.estado ? wordIn(statusWords, args.estado.toLowerCase()) : undefined;
         if (args.estado && !status) {
-          throw new ValidationError(t('admin.args.invalid', { name: 'estado', detail: `usa ${Object.keys(statusWords).filter((w) => !(TEMPLATE_STATUSES as readonly string[]).includes(w)).join(', ')}` }));
+          throw new ValidationError(t('admin.args.invalid', { name: 'estado', detail: t('templates.args.status', { words: Object.keys(statusWords).filter((w) => !(TEMPLATE_STATUSES as readonly string[]).includes(w)).join(', ') }) }));
         }
         const { items, total } = await services.templates.list(em, { status, limit: 50 });
         return one(formatList(items, total, args.estado));
@@ -201,15 +203,9 @@ export const plantillaCommand = defineCommand({
       target: (a) => a.nombre,
       async run({ em, args, services, now }) {
         const tz = services.deps.config.TZ;
-        const parse = (v: string | undefined, fallback: Date) => {
-          if (!v) return fallback;
-          const d = parseSince(v, now, tz);
-          if (!d) throw new ValidationError(t('admin.args.date', { value: v.slice(0, 30) }));
-          return d;
-        };
-        const from = parse(args.desde, new Date(now.getTime() - 30 * 86_400_000));
-        // `hasta` is a day: the whole day counts.
-        const to = args.hasta ? new Date(parse(args.hasta, now).getTime() + (/^\d{4}-\d{1,2}-\d{1,2}$/.test(args.hasta) ? 86_400_000 : 0)) : new Date(now.getTime() + 1);
+        const from = args.desde ? parseDateArg(args.desde, now, tz) : new Date(now.getTime() - 30 * 86_400_000);
+        // `hasta` as a day (2026-11-30, hoy, ayer) counts the whole day.
+        const to = args.hasta ? parseUntilArg(args.hasta, now, tz) : new Date(now.getTime() + 1);
         if (from.getTime() >= to.getTime()) throw new ValidationError(t('templates.date_range'));
         const res = await services.templates.usage(em, args.nombre, from, to);
         return one(formatUsage(res.tpl.templateName, res.stats, tz));

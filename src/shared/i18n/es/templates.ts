@@ -39,9 +39,14 @@ export const templates: Record<string, string> = {
   'templates.bad_value': 'El valor de {placeholder} no es válido: se espera {type} («{value}»).',
   'templates.media_path': 'El archivo de encabezado debe estar dentro del almacenamiento del bot y existir («{path}»).',
   'templates.media_url': 'La URL del encabezado debe ser https y pública («{url}» no lo es).',
+  'templates.media_download': 'No he podido descargar el archivo de encabezado «{url}» ({detail}). Comprueba que el enlace es público y directo (sin redirecciones) o usa un archivo del almacenamiento.',
   'templates.media_none': 'No has enviado ningún archivo en este chat todavía: envía la imagen, vídeo o documento y repite el comando.',
   'templates.media_type': 'El archivo «{path}» no es válido para un encabezado de tipo {type} (tipos admitidos: {allowed}).',
   'templates.not_configured': 'La integración con Meta no está configurada: falta {variable}.',
+  'templates.args.header_type': 'texto, imagen, video, documento o ninguno',
+  'templates.args.buttons_none': 'usa botones=ninguno para quitarlos todos, o botonN=tipo:texto[:valor]',
+  'templates.args.yes_no': 'sí o no',
+  'templates.args.status': 'usa {words}',
   'templates.date_range': 'El periodo no es válido: «desde» debe ser anterior a «hasta».',
 
   // Meta Graph API errors, by code.
@@ -56,6 +61,9 @@ export const templates: Record<string, string> = {
   'templates.meta.policy': 'Meta ha bloqueado la petición por una infracción de sus políticas.',
   'templates.meta.params_mismatch': 'El número de valores no coincide con las variables que Meta tiene para esta plantilla.',
   'templates.meta.unavailable': 'Meta no responde ahora mismo (error temporal). Lo he reintentado sin éxito; vuelve a probar en unos minutos.',
+  'templates.meta.no_id': 'sin id de plantilla en la respuesta',
+  'templates.meta.no_upload_session': 'sin sesión de subida',
+  'templates.meta.no_handle': 'sin handle de la subida',
   'templates.meta.unknown': 'Meta ha devuelto un error ({code}): {detail}',
 
   // Chat alerts
@@ -68,7 +76,7 @@ export const templates: Record<string, string> = {
   'templates.edited': '✅ Plantilla «{name}» actualizada: versión {version}.{review}',
   'templates.back_to_review': ' Como ya estaba en Meta, he enviado el cambio y vuelve a revisión.',
   'templates.submitted': '📨 Plantilla «{name}» enviada a Meta para aprobación (id {id}, estado {status}).',
-  'templates.synced': '🔄 Sincronización con Meta: {total} plantillas leídas ({pages} páginas), {imported} importadas, {updated} actualizadas, {unchanged} sin cambios.',
+  'templates.synced': '🔄 Sincronización con Meta: {total} plantillas leídas ({pages} páginas), {imported} importadas, {updated} actualizadas, {unchanged} sin cambios, {removed} archivadas porque ya no están en Meta.',
   'templates.restored': '↩️ Plantilla «{name}»: restaurada la versión {from} como nueva versión {version}.{review}',
   'templates.archived_done': '🗄️ Plantilla «{name}» archivada{meta}.',
   'templates.archived_meta': ' y borrada en Meta',
@@ -78,6 +86,9 @@ export const templates: Record<string, string> = {
   'templates.list_empty': 'No hay plantillas{filter}.',
   'templates.view': '*{name}* ({category} → Meta {metaCategory}, {language})\nEstado: {status} · Meta: {meta}{rejection}\nVersión: {version}\n\n{preview}',
   'templates.view_variables': 'Variables: {list}',
+  'templates.view_optional': ' opcional',
+  'templates.view_example': ' ej. «{example}»',
+  'templates.list_filter': ' en estado «{status}»',
   'templates.view_rejection': '\nMotivo del rechazo: {reason}',
   'templates.history_title': '*Historial de {name}* ({count} versiones):',
   'templates.history_line': 'v{version} · {at} · {who}{reason}',
