@@ -8,8 +8,7 @@ import { TEMPLATE_STATUSES } from '../../templates/message-template.entity.ts';
 import { wordIn } from '../../templates/model.ts';
 import { formatTemplate, formatHistory, formatList, formatUsage } from '../../templates/format.ts';
 import { defineCommand, defineSubcommand } from '../registry.ts';
-import { zPhone } from '../args.ts';
-import { parseDateArg, parseUntilArg } from '../../groups/group-args.ts';
+import { parseDateArg, parseUntilArg, zPhone } from '../args.ts';
 
 /**
  * `/plantilla …`: Meta message templates from chat. Every action is one call to
