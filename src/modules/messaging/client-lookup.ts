@@ -10,7 +10,7 @@ import { normalizePhone } from '../../shared/phone.ts';
 /** A client by phone as typed (with or without +, spaces), or a Spanish 400/404. */
 export async function findClient(em: EntityManager, raw: string): Promise<IUsuario> {
   const phone = normalizePhone(raw);
-  if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: raw }), undefined, 'INVALID_PHONE');
+  if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: raw.slice(0, 30) }), undefined, 'INVALID_PHONE');
   const user = await em.findOne(Usuario, { phoneNumber: phone }, { populate: ['role'] as never });
   if (!user) throw new NotFoundError(t('http.client_not_found', { phone }), 'CLIENT_NOT_FOUND');
   return user;

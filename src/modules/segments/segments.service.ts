@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n/index.ts';
 import { normalizePhone } from '../../shared/phone.ts';
+import { findClient } from '../messaging/client-lookup.ts';
 import { Usuario, type IUsuario } from '../identity/usuario.entity.ts';
 import { CustomerSegment, type ICustomerSegment } from './customer-segment.entity.ts';
 import { SegmentationRule } from './segmentation-rule.entity.ts';
@@ -82,13 +83,6 @@ export function createSegmentsService(deps: SegmentsDeps) {
 
   const criteriaOf = (s: ICustomerSegment): Criteria | null => (s.rule ? orderedCriteria(s.rule.criteriaJson as Criteria) : null);
 
-  async function clientByPhone(em: EntityManager, raw: string): Promise<IUsuario> {
-    const phone = normalizePhone(raw);
-    if (!phone) throw new ValidationError(t('http.invalid_phone', { phone: raw.slice(0, 30) }), undefined, 'INVALID_PHONE');
-    const u = await em.findOne(Usuario, { phoneNumber: phone }, { populate: ['role'] as never });
-    if (!u) throw new NotFoundError(t('http.client_not_found', { phone }), 'CLIENT_NOT_FOUND');
-    return u;
-  }
 
   async function recompute(em: EntityManager, segment: ICustomerSegment, now = deps.clock.now()): Promise<RecomputeCounts> {
     const ctx = ctxOf(em, now);
@@ -117,7 +111,7 @@ export function createSegmentsService(deps: SegmentsDeps) {
     ctxOf,
     findByName,
     findById,
-    clientByPhone,
+    clientByPhone: findClient,
     validateCriteria,
     recompute,
 
@@ -224,7 +218,7 @@ export function createSegmentsService(deps: SegmentsDeps) {
 
     /** Each criterion of the segment's rule for one client: pass or fail, with the actual value. */
     async explain(em: EntityManager, segment: ICustomerSegment, phone: string): Promise<{ client: IUsuario; lines: ExplainLine[]; matched: boolean | null; override: 'include' | 'exclude' | null; member: boolean; stints: Stint[] }> {
-      const client = await clientByPhone(em, phone);
+      const client = await findClient(em, phone);
       const override = await em.findOne(SegmentOverride, { segment: segment.segmentId, cliente: client.id } as never);
       const current = await em.findOne(SegmentMember, { segment: segment.segmentId, cliente: client.id } as never);
       const member = current?.isActive === true;
@@ -251,7 +245,7 @@ export function createSegmentsService(deps: SegmentsDeps) {
 
     /** `/cliente <telefono>`: contact data, consent, last messages, orders, scores explained, segments. */
     async profile(em: EntityManager, phone: string, now = deps.clock.now()): Promise<ClientProfile> {
-      return loadProfile(em, ctxOf(em, now), await clientByPhone(em, phone));
+      return loadProfile(em, ctxOf(em, now), await findClient(em, phone));
     },
 
     /** All five scores for every client; returns the number of clients scored. */
