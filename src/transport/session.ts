@@ -162,8 +162,7 @@ export function createSession(deps: SessionDeps) {
   async function answerPending(): Promise<number> {
     const since = new Date(clock.now().getTime() - deps.config.REPLY_MAX_AGE);
     let answered = 0;
-    for (const row of await services.replies.unanswered(since, 500)) {
-      if (row.platform && row.platform !== 'baileys') continue;
+    for (const row of await services.replies.unanswered(since, 500, 'baileys')) {
       const mapped = rebuildMessage(row);
       if (!mapped) continue;
       const outcome: MessageOutcome = {

@@ -104,6 +104,20 @@ describe('durable, idempotent replies', () => {
     expect(await b.answerPending()).toEqual([]);
   });
 
+  it("each channel's sweep reads only its own platform: another platform's backlog never fills its page", async () => {
+    const a = await boot();
+    await a.feed(upsert([wa({ phone: ANA, id: 'CLOUD1', text: 'hola', ts: T0 }), wa({ phone: ANA, id: 'CLOUD2', text: 'hola', ts: T0 + 1 })]));
+    await a.feed(upsert([wa({ phone: ANA, id: 'M3', text: '2', ts: T0 + 2 })]));
+    await a.close();
+    await set("update conversations_log set reply_state = 'pending', platform_origin = 'meta_cloud' where message_id in ('CLOUD1', 'CLOUD2')", []);
+    await set("update conversations_log set reply_state = 'pending', platform_origin = null where message_id = 'M3'", []);
+    const b = await boot();
+    const since = new Date((T0 - 60) * 1000);
+    // Two Cloud API messages wait first; a page of two still finds the Baileys one (no platform: Baileys).
+    expect((await b.services.replies.unanswered(since, 2, 'baileys')).map((r) => r.messageId)).toEqual(['M3']);
+    expect((await b.services.replies.unanswered(since, 2, 'meta_cloud')).map((r) => r.messageId)).toEqual(['CLOUD1', 'CLOUD2']);
+  });
+
   it('a send the transport refuses is logged failed (never sent), and answered by a later sweep', async () => {
     const a = await boot();
     const real = a.socket.sendMessage.bind(a.socket);

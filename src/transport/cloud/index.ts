@@ -156,8 +156,8 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
   async function answerPending(): Promise<number> {
     const since = new Date(clock.now().getTime() - config.REPLY_MAX_AGE);
     let answered = 0;
-    for (const row of await services.replies.unanswered(since, 500)) {
-      if (row.platform !== 'meta_cloud' || !row.remoteJid) continue;
+    for (const row of await services.replies.unanswered(since, 500, 'meta_cloud')) {
+      if (!row.remoteJid) continue;
       const e: MessageReceived = {
         type: 'message', platform: 'meta_cloud', messageId: row.messageId, chatJid: row.remoteJid, isGroup: false,
         senderPhone: row.phone, peerPhone: row.phone, senderName: row.name, fromMe: false, timestamp: row.date,
