@@ -66,10 +66,14 @@ export function createSession(deps: SessionDeps) {
 
   const ingest = (events: DomainEvent[]) => (events.length ? services.ingest.handle(events) : Promise.resolve(null));
 
-  /** Sends and logs; a failure is logged, never thrown back into the socket's handlers. */
+  /**
+   * Sends and logs; a failure is logged, never thrown back into the socket's handlers. Answers
+   * leave through Baileys, which carried the message: no look-up of the client's latest inbound
+   * per reply, and never out of a Cloud API number the customer wrote to at another time.
+   */
   const sendSafe = async (jid: string, reply: Reply, origin: 'command' | 'flow', replyTo?: { messageId: string; position: number }) => {
     try {
-      return await services.outbound.send(jid, reply, { origin, replyTo });
+      return await services.outbound.send(jid, reply, { origin, platform: 'baileys', replyTo });
     } catch (err) {
       log.error({ err, origin }, 'reply not sent');
       return null;
