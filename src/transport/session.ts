@@ -17,7 +17,7 @@ import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
 import type { Reply } from './types.ts';
 import type { ClaimResult } from '../modules/messaging/replies.ts';
-import { claimAnswer, createFlowRuns, firstContactOf, runCommandDurably } from './durable-answer.ts';
+import { claimAnswer, createChatQueue, createFlowRuns, firstContactOf, runCommandDurably } from './durable-answer.ts';
 import { rebuildMessage } from './rebuild-message.ts';
 import { TransportUnavailableError } from './reply.ts';
 
@@ -80,17 +80,7 @@ export function createSession(deps: SessionDeps) {
     }
   };
 
-  // One answer at a time per chat: replies keep their order, and a flow's replies can be told
-  // apart from the next message's (their ids are derived from the message they answer).
-  const chains = new Map<string, Promise<unknown>>();
-  const inChat = <T>(jid: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = chains.get(jid) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    chains.set(jid, settled);
-    void settled.then(() => chains.get(jid) === settled && chains.delete(jid));
-    return next;
-  };
+  const inChat = createChatQueue();
 
   const flowRuns = createFlowRuns();
   const durable = { services, clock, log };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageReceived } from '../../src/transport/events.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { t } from '../../src/shared/i18n/index.ts';
 import { menuText } from '../../flows/context.ts';
@@ -28,6 +29,24 @@ describe('Cloud API conversations', () => {
     expect(sendTexts(c.graph.sent.slice(before))).toEqual([t('flows.orders_none')]);
     expect((await sql<{ reply_state: string }>('select reply_state from conversations_log where message_id = ?', [row!.message_id]))[0]!.reply_state).toBe('done');
     expect(await sql("select delivery_status from conversations_log where reply_to = ? order by id", [row!.message_id])).toEqual([{ delivery_status: 'sent' }]);
+  });
+
+  it('answers two messages of one customer handled at once (a sweep beside the inbox, parallel inbox workers) each once, under its own ids', async () => {
+    c = await createCloudHarness();
+    await c.say(ANA, 'hola');
+    const msg = (id: string): MessageReceived => ({
+      type: 'message', platform: 'meta_cloud', messageId: id, chatJid: `${ANA}@s.whatsapp.net`, isGroup: false, senderPhone: ANA, peerPhone: ANA,
+      fromMe: false, timestamp: new Date(), messageType: 'text', body: 'mis pedidos', upsertType: 'notify', businessNumberId: TEST_PHONE_NUMBER_ID,
+    });
+    const events = [msg(wamid()), msg(wamid())];
+    const { messages } = await c.services.ingest.write(events);
+    const before = c.graph.sent.length;
+    await Promise.all(events.map((e, i) => c.channel.answer(e, messages[i])));
+    expect(sendTexts(c.graph.sent.slice(before))).toEqual([t('flows.orders_none'), t('flows.orders_none')]);
+    for (const e of events) {
+      expect(await sql('select reply_state from conversations_log where message_id = ?', [e.messageId])).toEqual([{ reply_state: 'done' }]);
+      expect(await sql('select delivery_status from conversations_log where reply_to = ?', [e.messageId])).toEqual([{ delivery_status: 'sent' }]);
+    }
   });
 
   it('sends the menu as real reply buttons, and a tapped button_reply id drives the menu', async () => {

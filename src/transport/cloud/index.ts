@@ -10,7 +10,7 @@ import { withCwd } from '../kit.ts';
 import { phoneOfJid } from '../jid.ts';
 import { routeOf } from '../routing.ts';
 import { flowReply } from '../flow-reply.ts';
-import { claimAnswer, createFlowRuns, firstContactOf, runCommandDurably, type ReplyTo } from '../durable-answer.ts';
+import { claimAnswer, createChatQueue, createFlowRuns, firstContactOf, runCommandDurably, type ReplyTo } from '../durable-answer.ts';
 import { createOptionMemory } from '../option-memory.ts';
 import type { CloudApiProvider } from './provider.ts';
 
@@ -116,7 +116,11 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     }
   }
 
-  async function answer(e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void> {
+  // One answer at a time per customer (the flow run is per chat): see createChatQueue.
+  const inChat = createChatQueue();
+  const answer = (e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void> => inChat(e.chatJid, () => answerNow(e, outcome));
+
+  async function answerNow(e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void> {
     const fresh = !outcome || outcome.inserted;
     if (config.META_MARK_READ && fresh && !e.fromMe && e.upsertType === 'notify') await markRead(e);
     const route = routeOf(e, outcome, clock.now(), config);
