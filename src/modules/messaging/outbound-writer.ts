@@ -79,6 +79,14 @@ export async function writeOutbound(em: EntityManager, entry: OutboundEntry, cha
       .onConflict('messageId').ignore().execute();
     return;
   }
+  const outcome = { deliveryStatus: entry.status, statusUpdatedAt: entry.timestamp, ...(entry.failureReason ? { failureReason: entry.failureReason } : {}) };
+  // The usual outcome of a send: the `pending` row written before it (same id, our own origin)
+  // only moves to `sent`/`failed` — one statement, no user look-up and no insert.
+  const renamed = entry.pendingId && entry.pendingId !== entry.messageId;
+  if (entry.status !== 'pending' && !renamed) {
+    const moved = await em.nativeUpdate(ConversationLog, { messageId: entry.messageId, messageDirection: 'outbound', deliveryStatus: 'pending' } as never, outcome as never);
+    if (moved === 1) return;
+  }
   let user = entry.peerPhone ? (await ensureUser(em, entry.peerPhone)).user : null;
   if (!user && entry.peerLid) user = await em.findOne(Usuario, { lid: entry.peerLid });
   await em.flush();
@@ -97,7 +105,7 @@ export async function writeOutbound(em: EntityManager, entry: OutboundEntry, cha
     await em.nativeUpdate(
       ConversationLog,
       { messageId: entry.messageId, messageDirection: 'outbound', $or: [{ deliveryStatus: 'pending' }, { deliveryStatus: null }] } as never,
-      { deliveryStatus: entry.status, statusUpdatedAt: entry.timestamp, ...(entry.failureReason ? { failureReason: entry.failureReason } : {}) } as never,
+      outcome as never,
     );
   }
 }

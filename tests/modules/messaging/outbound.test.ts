@@ -27,6 +27,24 @@ describe('services.outbound (send + log)', () => {
     ]);
   });
 
+  it('looks the client up and inserts the row once per send: the final status only moves the pending row', async () => {
+    await h.say('34600000001', 'hola');
+    const conn = h.orm.em.getConnection() as unknown as { execute: (q: unknown, ...rest: unknown[]) => Promise<unknown> };
+    const execute = conn.execute;
+    const statements: string[] = [];
+    conn.execute = (q, ...rest) => (statements.push(String((q as { sql?: string })?.sql ?? q)), execute.call(conn, q, ...rest));
+    try {
+      const sent = await h.services.outbound.send('34600000001', { kind: 'text', text: 'Hola' }, { origin: 'api' });
+      expect(await rows(h, 'select origin, delivery_status, cliente_id is not null as linked from conversations_log where message_id = ?', [sent.messageId])).toEqual([
+        { origin: 'api', delivery_status: 'sent', linked: 1 },
+      ]);
+    } finally {
+      conn.execute = execute;
+    }
+    expect(statements.filter((q) => /^select .* from [`"]usuarios[`"]/i.test(q))).toHaveLength(1);
+    expect(statements.filter((q) => /^insert into [`"]conversations_log[`"]/i.test(q))).toHaveLength(1);
+  });
+
   it('sends documents and images from a path and logs their type and caption', async () => {
     const doc = await h.services.outbound.send('34600000002', { kind: 'document', path: '/tmp/informe.pdf', fileName: 'informe.pdf', mimetype: 'application/pdf', caption: 'Tu informe' }, { origin: 'command' });
     expect(h.sent.at(-1)!.content).toMatchObject({ document: { url: '/tmp/informe.pdf' }, fileName: 'informe.pdf', mimetype: 'application/pdf', caption: 'Tu informe' });
