@@ -164,4 +164,22 @@ describe("Meta's 24-hour customer-service window", () => {
     await c.services.outbound.send(ANA, { kind: 'text', text: 'Gracias' }, { origin: 'api' });
     expect(c.graph.sent.at(-1)!.payload.text).toEqual({ body: 'Gracias', preview_url: false });
   });
+
+  it('answers a customer without asking the log about the window (the message just logged opens it), and still asks for any other send', async () => {
+    c = await createCloudHarness();
+    await c.say(ANA, 'hola');
+    const conn = c.orm.em.getConnection() as unknown as { execute: (q: unknown, ...rest: unknown[]) => Promise<unknown> };
+    const execute = conn.execute;
+    const statements: string[] = [];
+    conn.execute = (q, ...rest) => (statements.push(String((q as { sql?: string })?.sql ?? q)), execute.call(conn, q, ...rest));
+    const windowLookups = () => statements.filter((q) => /message_direction[`"]? = \?.*order by [`"]c0[`"]\.[`"]date[`"] desc/is.test(q)).length;
+    try {
+      expect(sendTexts(await c.say(ANA, 'mis pedidos'))).toEqual([t('flows.orders_none')]);
+      expect(windowLookups()).toBe(0);
+      await c.services.outbound.send(ANA, { kind: 'text', text: 'Gracias' }, { origin: 'api' });
+      expect(windowLookups()).toBe(1);
+    } finally {
+      conn.execute = execute;
+    }
+  });
 });
