@@ -88,6 +88,24 @@ async function answerCommand(
   else await services.replies.done(id);
 }
 
+/**
+ * One answer at a time per chat, on both channels: replies keep their order, and a flow's replies
+ * can be told apart from the next message's (the flow run below is per chat, and reply ids are
+ * derived from the message they answer) — even when a sweep or a second inbox worker answers
+ * another message of the same customer meanwhile.
+ */
+export function createChatQueue() {
+  const chains = new Map<string, Promise<unknown>>();
+  return <T>(chat: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = chains.get(chat) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    chains.set(chat, settled);
+    void settled.then(() => chains.get(chat) === settled && chains.delete(chat));
+    return next;
+  };
+}
+
 /** The message whose flow run is under way in each chat, and how many replies it has sent. */
 export function createFlowRuns() {
   const runs = new Map<string, { messageId: string; next: number; failed: boolean }>();

@@ -17,7 +17,7 @@ import type { MessageOutcome } from '../modules/messaging/message-writer.ts';
 import type { EventRecorder } from './recorder.ts';
 import type { Reply } from './types.ts';
 import type { ClaimResult } from '../modules/messaging/replies.ts';
-import { claimAnswer, createFlowRuns, firstContactOf, runCommandDurably } from './durable-answer.ts';
+import { claimAnswer, createChatQueue, createFlowRuns, firstContactOf, runCommandDurably } from './durable-answer.ts';
 import { rebuildMessage } from './rebuild-message.ts';
 import { TransportUnavailableError } from './reply.ts';
 
@@ -66,27 +66,21 @@ export function createSession(deps: SessionDeps) {
 
   const ingest = (events: DomainEvent[]) => (events.length ? services.ingest.handle(events) : Promise.resolve(null));
 
-  /** Sends and logs; a failure is logged, never thrown back into the socket's handlers. */
+  /**
+   * Sends and logs; a failure is logged, never thrown back into the socket's handlers. Answers
+   * leave through Baileys, which carried the message: no look-up of the client's latest inbound
+   * per reply, and never out of a Cloud API number the customer wrote to at another time.
+   */
   const sendSafe = async (jid: string, reply: Reply, origin: 'command' | 'flow', replyTo?: { messageId: string; position: number }) => {
     try {
-      return await services.outbound.send(jid, reply, { origin, replyTo });
+      return await services.outbound.send(jid, reply, { origin, platform: 'baileys', replyTo });
     } catch (err) {
       log.error({ err, origin }, 'reply not sent');
       return null;
     }
   };
 
-  // One answer at a time per chat: replies keep their order, and a flow's replies can be told
-  // apart from the next message's (their ids are derived from the message they answer).
-  const chains = new Map<string, Promise<unknown>>();
-  const inChat = <T>(jid: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = chains.get(jid) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    chains.set(jid, settled);
-    void settled.then(() => chains.get(jid) === settled && chains.delete(jid));
-    return next;
-  };
+  const inChat = createChatQueue();
 
   const flowRuns = createFlowRuns();
   const durable = { services, clock, log };
@@ -162,8 +156,7 @@ export function createSession(deps: SessionDeps) {
   async function answerPending(): Promise<number> {
     const since = new Date(clock.now().getTime() - deps.config.REPLY_MAX_AGE);
     let answered = 0;
-    for (const row of await services.replies.unanswered(since, 500)) {
-      if (row.platform && row.platform !== 'baileys') continue;
+    for (const row of await services.replies.unanswered(since, 500, 'baileys')) {
       const mapped = rebuildMessage(row);
       if (!mapped) continue;
       const outcome: MessageOutcome = {

@@ -69,7 +69,7 @@ export interface Transport {
    * `messageId`: the id to send under, where the platform lets the sender choose it (Baileys);
    * a platform that assigns its own (the Cloud API's wamid) returns that one instead.
    */
-  send(jid: string, reply: Reply, opts?: { origin?: OutboundOrigin; campaignId?: string; messageId?: string }): Promise<SendResult>;
+  send(jid: string, reply: Reply, opts?: { origin?: OutboundOrigin; campaignId?: string; messageId?: string; answersInbound?: boolean }): Promise<SendResult>;
   /** A fresh id to send under, on platforms where the sender chooses it. */
   newMessageId?(): string;
   /**

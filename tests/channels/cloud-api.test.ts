@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageReceived } from '../../src/transport/events.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { t } from '../../src/shared/i18n/index.ts';
 import { menuText } from '../../flows/context.ts';
@@ -28,6 +29,24 @@ describe('Cloud API conversations', () => {
     expect(sendTexts(c.graph.sent.slice(before))).toEqual([t('flows.orders_none')]);
     expect((await sql<{ reply_state: string }>('select reply_state from conversations_log where message_id = ?', [row!.message_id]))[0]!.reply_state).toBe('done');
     expect(await sql("select delivery_status from conversations_log where reply_to = ? order by id", [row!.message_id])).toEqual([{ delivery_status: 'sent' }]);
+  });
+
+  it('answers two messages of one customer handled at once (a sweep beside the inbox, parallel inbox workers) each once, under its own ids', async () => {
+    c = await createCloudHarness();
+    await c.say(ANA, 'hola');
+    const msg = (id: string): MessageReceived => ({
+      type: 'message', platform: 'meta_cloud', messageId: id, chatJid: `${ANA}@s.whatsapp.net`, isGroup: false, senderPhone: ANA, peerPhone: ANA,
+      fromMe: false, timestamp: new Date(), messageType: 'text', body: 'mis pedidos', upsertType: 'notify', businessNumberId: TEST_PHONE_NUMBER_ID,
+    });
+    const events = [msg(wamid()), msg(wamid())];
+    const { messages } = await c.services.ingest.write(events);
+    const before = c.graph.sent.length;
+    await Promise.all(events.map((e, i) => c.channel.answer(e, messages[i])));
+    expect(sendTexts(c.graph.sent.slice(before))).toEqual([t('flows.orders_none'), t('flows.orders_none')]);
+    for (const e of events) {
+      expect(await sql('select reply_state from conversations_log where message_id = ?', [e.messageId])).toEqual([{ reply_state: 'done' }]);
+      expect(await sql('select delivery_status from conversations_log where reply_to = ?', [e.messageId])).toEqual([{ delivery_status: 'sent' }]);
+    }
   });
 
   it('sends the menu as real reply buttons, and a tapped button_reply id drives the menu', async () => {
@@ -144,5 +163,23 @@ describe("Meta's 24-hour customer-service window", () => {
     expect(sendTexts(await c.say(ANA, 'menú'))).toEqual([menuText()]);
     await c.services.outbound.send(ANA, { kind: 'text', text: 'Gracias' }, { origin: 'api' });
     expect(c.graph.sent.at(-1)!.payload.text).toEqual({ body: 'Gracias', preview_url: false });
+  });
+
+  it('answers a customer without asking the log about the window (the message just logged opens it), and still asks for any other send', async () => {
+    c = await createCloudHarness();
+    await c.say(ANA, 'hola');
+    const conn = c.orm.em.getConnection() as unknown as { execute: (q: unknown, ...rest: unknown[]) => Promise<unknown> };
+    const execute = conn.execute;
+    const statements: string[] = [];
+    conn.execute = (q, ...rest) => (statements.push(String((q as { sql?: string })?.sql ?? q)), execute.call(conn, q, ...rest));
+    const windowLookups = () => statements.filter((q) => /message_direction[`"]? = \?.*order by [`"]c0[`"]\.[`"]date[`"] desc/is.test(q)).length;
+    try {
+      expect(sendTexts(await c.say(ANA, 'mis pedidos'))).toEqual([t('flows.orders_none')]);
+      expect(windowLookups()).toBe(0);
+      await c.services.outbound.send(ANA, { kind: 'text', text: 'Gracias' }, { origin: 'api' });
+      expect(windowLookups()).toBe(1);
+    } finally {
+      conn.execute = execute;
+    }
   });
 });

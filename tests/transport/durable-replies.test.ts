@@ -104,6 +104,35 @@ describe('durable, idempotent replies', () => {
     expect(await b.answerPending()).toEqual([]);
   });
 
+  it("each channel's sweep reads only its own platform: another platform's backlog never fills its page", async () => {
+    const a = await boot();
+    await a.feed(upsert([wa({ phone: ANA, id: 'CLOUD1', text: 'hola', ts: T0 }), wa({ phone: ANA, id: 'CLOUD2', text: 'hola', ts: T0 + 1 })]));
+    await a.feed(upsert([wa({ phone: ANA, id: 'M3', text: '2', ts: T0 + 2 })]));
+    await a.close();
+    await set("update conversations_log set reply_state = 'pending', platform_origin = 'meta_cloud' where message_id in ('CLOUD1', 'CLOUD2')", []);
+    await set("update conversations_log set reply_state = 'pending', platform_origin = null where message_id = 'M3'", []);
+    const b = await boot();
+    const since = new Date((T0 - 60) * 1000);
+    // Two Cloud API messages wait first; a page of two still finds the Baileys one (no platform: Baileys).
+    expect((await b.services.replies.unanswered(since, 2, 'baileys')).map((r) => r.messageId)).toEqual(['M3']);
+    expect((await b.services.replies.unanswered(since, 2, 'meta_cloud')).map((r) => r.messageId)).toEqual(['CLOUD1', 'CLOUD2']);
+  });
+
+  it('answers a Baileys message through Baileys even when a Cloud API number runs and the log names it last', async () => {
+    const a = await boot();
+    const cloudSends: string[] = [];
+    a.services.transports.add({
+      platform: 'meta_cloud', businessNumberId: () => '111', state: () => ({ status: 'open', since: '', reconnects: 0 }),
+      send: async (jid) => (cloudSends.push(jid), { messageId: `wamid.${cloudSends.length}`, jid }),
+    });
+    // The client's latest logged inbound is a Cloud API one (clock skew between the two platforms).
+    await a.feed(upsert([wa({ phone: ANA, id: 'CL', text: 'hola', ts: T0 + 30 })]));
+    await set("update conversations_log set platform_origin = 'meta_cloud', business_number_id = '111' where message_id = 'CL'", []);
+    const sends = await a.feed(upsert([wa({ phone: ANA, id: 'M1', text: '2', ts: T0 })]));
+    expect(sends.map((s) => s.messageId)).toEqual([replyMessageId('M1', 0)]);
+    expect(cloudSends).toEqual([]);
+  });
+
   it('a send the transport refuses is logged failed (never sent), and answered by a later sweep', async () => {
     const a = await boot();
     const real = a.socket.sendMessage.bind(a.socket);

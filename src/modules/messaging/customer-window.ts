@@ -37,6 +37,14 @@ export async function latestInbound(em: EntityManager, who: { phone: string | nu
   return { platform: (row.platformOrigin as Platform | null) ?? null, businessNumberId: row.businessNumberId ?? null, at: new Date(row.date) };
 }
 
+/**
+ * Whether every reply to an inbound message is inside the window by construction: nothing older
+ * than REPLY_MAX_AGE is answered, and an hour of margin covers a slow command or a retry.
+ */
+export function repliesInsideWindow(replyMaxAgeMs: number): boolean {
+  return replyMaxAgeMs <= SERVICE_WINDOW_MS - 60 * 60_000;
+}
+
 export function windowOpen(last: LastInbound | null, now: Date): boolean {
   return Boolean(last && now.getTime() - last.at.getTime() < SERVICE_WINDOW_MS);
 }

@@ -104,7 +104,8 @@ export function createIngestService(deps: IngestDeps) {
         const newcomers = res.outcomes.filter((o, i) => o.firstContact && o.userId && !events[i]!.fromMe).map((o) => o.userId!);
         await grantFirstMessageConsent(em, newcomers, deps.clock.now());
       }
-      await applyEarly(em, events.filter((e) => e.fromMe).map((e) => e.messageId));
+      // Only rows written now: an echo of our own send finds its row there, early receipts applied.
+      await applyEarly(em, events.filter((e, i) => e.fromMe && res.outcomes[i]!.inserted).map((e) => e.messageId));
       return res;
     });
     deps.media.enqueue(media.map((m) => ({ fileId: m.fileId, userId: m.userId, messageId: m.event.messageId, media: m.event.media! })));
@@ -139,8 +140,9 @@ export function createIngestService(deps: IngestDeps) {
 
   const writeOutboundRow = (entry: OutboundEntry) =>
     transactional(async (em) => {
-      await writeOutbound(em, entry, await whatsappChannel(em));
-      await applyEarly(em, [entry.messageId]);
+      // Receipts that came before this row. A row already there had them applied when written
+      // (one still waiting for another module's row is that module's sweep's to apply).
+      if (await writeOutbound(em, entry, await whatsappChannel(em))) await applyEarly(em, [entry.messageId]);
     });
 
   const describe = (e: DomainEvent | OutboundItem) =>

@@ -65,8 +65,10 @@ export function outboundRow(entry: OutboundEntry, userId: number | null, phone: 
  * knowledge (origin, campaign) replaces its guess. Status: a row written `pending` before the
  * send becomes `sent` (or `failed`) here, but only from `pending` — a receipt may already have
  * moved it forward, and a row never says `sent` before the transport accepted the message.
+ * Returns false when only the status of the row written `pending` before the send moved (its
+ * early receipts were applied then); true when a row was written here.
  */
-export async function writeOutbound(em: EntityManager, entry: OutboundEntry, channelId: number | null): Promise<void> {
+export async function writeOutbound(em: EntityManager, entry: OutboundEntry, channelId: number | null): Promise<boolean> {
   if (jidKind(entry.chatJid) === 'group') {
     await em.createQueryBuilder(WhatsappGroup)
       .insert({ groupId: entry.chatJid, groupJid: entry.chatJid, groupName: jidUser(entry.chatJid), syncStatus: 'pending', isActive: true } as never)
@@ -77,7 +79,15 @@ export async function writeOutbound(em: EntityManager, entry: OutboundEntry, cha
         messageType: ['image', 'document'].includes(entry.messageType) ? entry.messageType : 'text',
       } as never)
       .onConflict('messageId').ignore().execute();
-    return;
+    return true;
+  }
+  const outcome = { deliveryStatus: entry.status, statusUpdatedAt: entry.timestamp, ...(entry.failureReason ? { failureReason: entry.failureReason } : {}) };
+  // The usual outcome of a send: the `pending` row written before it (same id, our own origin)
+  // only moves to `sent`/`failed` — one statement, no user look-up and no insert.
+  const renamed = entry.pendingId && entry.pendingId !== entry.messageId;
+  if (entry.status !== 'pending' && !renamed) {
+    const moved = await em.nativeUpdate(ConversationLog, { messageId: entry.messageId, messageDirection: 'outbound', deliveryStatus: 'pending' } as never, outcome as never);
+    if (moved === 1) return false;
   }
   let user = entry.peerPhone ? (await ensureUser(em, entry.peerPhone)).user : null;
   if (!user && entry.peerLid) user = await em.findOne(Usuario, { lid: entry.peerLid });
@@ -97,9 +107,10 @@ export async function writeOutbound(em: EntityManager, entry: OutboundEntry, cha
     await em.nativeUpdate(
       ConversationLog,
       { messageId: entry.messageId, messageDirection: 'outbound', $or: [{ deliveryStatus: 'pending' }, { deliveryStatus: null }] } as never,
-      { deliveryStatus: entry.status, statusUpdatedAt: entry.timestamp, ...(entry.failureReason ? { failureReason: entry.failureReason } : {}) } as never,
+      outcome as never,
     );
   }
+  return true;
 }
 
 /** The delivery status of one of our messages, or null when no row has that id. */

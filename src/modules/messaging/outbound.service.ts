@@ -120,7 +120,7 @@ export function createOutboundService(deps: {
         }
         let sent: SendResult;
         try {
-          sent = await transport.send(jid, reply, { origin: opts.origin, campaignId: opts.campaignId ?? undefined, messageId: pendingId });
+          sent = await transport.send(jid, reply, { origin: opts.origin, campaignId: opts.campaignId ?? undefined, messageId: pendingId, answersInbound: Boolean(opts.replyTo) });
         } catch (err) {
           log.warn({ err, origin: opts.origin }, 'send failed');
           deps.metrics?.failure('send');

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { withEm, type Orm } from '../../db/orm.ts';
 import { ConversationLog, type ReplyState } from './conversation-log.entity.ts';
 import type { Reply } from '../../transport/types.ts';
+import type { Platform } from '../../transport/events.ts';
 
 /**
  * Durable, idempotent answers to inbound messages. The guarantee (README, "Replies survive a
@@ -92,8 +93,12 @@ export interface ReplyStore {
   storedReplies(messageId: string): Promise<Array<{ position: number; reply: StoredReply; status: string | null }>>;
   /** Whether `messageId` is this client's first inbound message (the welcome depends on it). */
   isFirstInbound(messageId: string): Promise<boolean>;
-  /** Answerable messages newer than `since` that nobody holds, oldest first. */
-  unanswered(since: Date, limit: number): Promise<PendingInbound[]>;
+  /**
+   * Answerable messages newer than `since` that nobody holds, oldest first, of one platform
+   * (each channel sweeps its own: another platform's backlog never fills its page). Rows
+   * without a platform were logged by Baileys.
+   */
+  unanswered(since: Date, limit: number, platform: Platform): Promise<PendingInbound[]>;
   /**
    * Who answers what a crash or a failed send left pending: each running channel registers its
    * sweeper (Baileys session, Cloud API channel); `sweep` runs them all (a job, every minute).
@@ -181,11 +186,12 @@ export function createReplyStore(deps: { orm: Orm; dbKind: 'sqlite' | 'postgresq
     async sweep() {
       for (const fn of [...sweepers]) await fn();
     },
-    unanswered: (since, limit) =>
+    unanswered: (since, limit, platform) =>
       withEm(deps.orm, async (em) => {
+        const onPlatform = platform === 'baileys' ? { $or: [{ platformOrigin: 'baileys' }, { platformOrigin: null }] } : { platformOrigin: platform };
         const rows = await em.find(
           ConversationLog,
-          { replyState: { $in: [...ANSWERABLE_STATES] }, date: { $gte: since } } as never,
+          { replyState: { $in: [...ANSWERABLE_STATES] }, date: { $gte: since }, ...onPlatform } as never,
           { orderBy: [{ date: 'asc' }, { id: 'asc' }] as never, limit, populate: ['cliente'] as never, disableIdentityMap: true },
         );
         return rows

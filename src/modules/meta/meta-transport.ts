@@ -22,6 +22,12 @@ export interface MetaTransportOptions {
   clock?: { now(): Date };
   /** Is the customer-service window open for this customer on this number? (default: always) */
   windowOpen?(phone: string, phoneNumberId: string | null): Promise<boolean>;
+  /**
+   * A reply to an inbound message is inside the window without asking: only messages younger
+   * than REPLY_MAX_AGE are answered, from the number they came in on. True when REPLY_MAX_AGE
+   * is well under 24 hours (see `repliesInsideWindow`).
+   */
+  repliesInsideWindow?: boolean;
 }
 
 /** Meta's limits on interactive messages (text is cut rather than refused by Meta with a 400). */
@@ -88,9 +94,10 @@ export function createMetaTransport(graph: GraphClient, opts: MetaTransportOptio
   return {
     platform: 'meta_cloud',
     businessNumberId: () => graph.phoneNumberId,
-    async send(jid, reply): Promise<SendResult> {
+    async send(jid, reply, sendOpts): Promise<SendResult> {
       const to = toOf(jid);
-      if (reply.kind !== 'template' && opts.windowOpen && !(await opts.windowOpen(to, graph.phoneNumberId))) throw new WindowClosedError();
+      const inside = reply.kind === 'template' || !opts.windowOpen || (opts.repliesInsideWindow && sendOpts?.answersInbound);
+      if (!inside && !(await opts.windowOpen!(to, graph.phoneNumberId))) throw new WindowClosedError();
       try {
         const out = await deliver(to, reply);
         state.lastError = undefined;

@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../../shared/service-deps.ts';
+import { repliesInsideWindow } from '../messaging/customer-window.ts';
 import type { MetricsRegistry } from '../../shared/metrics-registry.ts';
 import type { Transport } from '../../transport/types.ts';
 import { createGraphClient, type GraphClient } from './graph-client.ts';
@@ -46,7 +47,7 @@ export function createMetaService(deps: ServiceDeps, opts: MetaServiceOptions): 
     createGraphClient({ baseUrl: config.META_GRAPH_URL, accessToken: config.META_ACCESS_TOKEN, phoneNumberId, mediaMaxBytes: config.MEDIA_MAX_BYTES, logger });
   const graphs = new Map<string, GraphClient>(ids.map((id) => [id, clientFor(id)]));
   const graph = opts.graph ?? graphs.get(ids[0]!) ?? clientFor(undefined);
-  const transports = config.META_ACCESS_TOKEN ? [...graphs.values()].map((g) => createMetaTransport(g, { clock, windowOpen: opts.windowOpen })) : [];
+  const transports = config.META_ACCESS_TOKEN ? [...graphs.values()].map((g) => createMetaTransport(g, { clock, windowOpen: opts.windowOpen, repliesInsideWindow: repliesInsideWindow(config.REPLY_MAX_AGE) })) : [];
   const inbox = createWebhookInbox({ orm, clock, staleMs: opts.staleMs, retryDelayMs: opts.retryDelayMs });
   const processor = createWebhookProcessor({ orm, clock, logger, graph, sink: opts.sink, phoneNumberIds: ids, metrics: opts.metrics, onTemplateStatus: opts.onTemplateStatus });
   const worker = createInboxWorker({

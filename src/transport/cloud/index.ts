@@ -10,7 +10,7 @@ import { withCwd } from '../kit.ts';
 import { phoneOfJid } from '../jid.ts';
 import { routeOf } from '../routing.ts';
 import { flowReply } from '../flow-reply.ts';
-import { claimAnswer, createFlowRuns, firstContactOf, runCommandDurably, type ReplyTo } from '../durable-answer.ts';
+import { claimAnswer, createChatQueue, createFlowRuns, firstContactOf, runCommandDurably, type ReplyTo } from '../durable-answer.ts';
 import { createOptionMemory } from '../option-memory.ts';
 import type { CloudApiProvider } from './provider.ts';
 
@@ -116,7 +116,11 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
     }
   }
 
-  async function answer(e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void> {
+  // One answer at a time per customer (the flow run is per chat): see createChatQueue.
+  const inChat = createChatQueue();
+  const answer = (e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void> => inChat(e.chatJid, () => answerNow(e, outcome));
+
+  async function answerNow(e: MessageReceived, outcome: MessageOutcome | undefined): Promise<void> {
     const fresh = !outcome || outcome.inserted;
     if (config.META_MARK_READ && fresh && !e.fromMe && e.upsertType === 'notify') await markRead(e);
     const route = routeOf(e, outcome, clock.now(), config);
@@ -156,8 +160,8 @@ export async function startCloudChannel(deps: CloudChannelDeps): Promise<CloudCh
   async function answerPending(): Promise<number> {
     const since = new Date(clock.now().getTime() - config.REPLY_MAX_AGE);
     let answered = 0;
-    for (const row of await services.replies.unanswered(since, 500)) {
-      if (row.platform !== 'meta_cloud' || !row.remoteJid) continue;
+    for (const row of await services.replies.unanswered(since, 500, 'meta_cloud')) {
+      if (!row.remoteJid) continue;
       const e: MessageReceived = {
         type: 'message', platform: 'meta_cloud', messageId: row.messageId, chatJid: row.remoteJid, isGroup: false,
         senderPhone: row.phone, peerPhone: row.phone, senderName: row.name, fromMe: false, timestamp: row.date,

@@ -27,6 +27,27 @@ describe('services.outbound (send + log)', () => {
     ]);
   });
 
+  it('looks the client up, inserts the row and checks early receipts once per send: the final status and the echo find the pending row', async () => {
+    await h.say('34600000001', 'hola');
+    const conn = h.orm.em.getConnection() as unknown as { execute: (q: unknown, ...rest: unknown[]) => Promise<unknown> };
+    const execute = conn.execute;
+    const statements: string[] = [];
+    conn.execute = (q, ...rest) => (statements.push(String((q as { sql?: string })?.sql ?? q)), execute.call(conn, q, ...rest));
+    const count = (re: RegExp) => statements.filter((q) => re.test(q)).length;
+    try {
+      const sent = await h.services.outbound.send('34600000001', { kind: 'text', text: 'Hola' }, { origin: 'api' });
+      expect(count(/^select .* from [`"]usuarios[`"]/i)).toBe(1);
+      expect(count(/^insert into [`"]conversations_log[`"]/i)).toBe(1);
+      await h.idle(); // the socket's echo of the send: already logged, nothing to apply
+      expect(count(/from [`"]meta_pending_status[`"]/i)).toBe(1);
+      expect(await rows(h, 'select origin, delivery_status, cliente_id is not null as linked from conversations_log where message_id = ?', [sent.messageId])).toEqual([
+        { origin: 'api', delivery_status: 'sent', linked: 1 },
+      ]);
+    } finally {
+      conn.execute = execute;
+    }
+  });
+
   it('sends documents and images from a path and logs their type and caption', async () => {
     const doc = await h.services.outbound.send('34600000002', { kind: 'document', path: '/tmp/informe.pdf', fileName: 'informe.pdf', mimetype: 'application/pdf', caption: 'Tu informe' }, { origin: 'command' });
     expect(h.sent.at(-1)!.content).toMatchObject({ document: { url: '/tmp/informe.pdf' }, fileName: 'informe.pdf', mimetype: 'application/pdf', caption: 'Tu informe' });
