@@ -36,6 +36,8 @@ export interface CrashResult {
   phantom_sent: number;
   resent_same_id: number;
   seconds: number;
+  /** Why each doubled message counts (for a failing assertion to explain itself). */
+  doubled_why?: string[];
 }
 
 const TEXTS = ['hola', '2', 'ALTA', 'BAJA', 'menú', '1', 'gracias', 'qué tal', 'STOP', 'mis pedidos'];
@@ -155,16 +157,25 @@ export async function runCrashReplies(opts: { messages: number; kills: number; s
       if (!row || row.reply_state !== 'done' || !printedIds.has(replyMessageId(id, 0))) unanswered++;
     }
     const doubled = new Set<string>();
+    const why: string[] = [];
     for (const [id, contents] of printedIds) {
       const row = byId.get(id);
-      if (!row || new Set(contents).size > 1) doubled.add(row?.reply_to ?? id);
+      if (!row || new Set(contents).size > 1) {
+        doubled.add(row?.reply_to ?? id);
+        why.push(row ? `${id} printed with ${new Set(contents).size} contents: ${[...new Set(contents)].join(' | ').slice(0, 400)}` : `${id} printed but not in the log`);
+      }
     }
     const perMsg = new Map<string, number>();
     for (const a of audits) {
       const msg = (JSON.parse(a.details) as { msg?: string }).msg;
       if (msg) perMsg.set(msg, (perMsg.get(msg) ?? 0) + 1);
     }
-    for (const [msg, n] of perMsg) if (n > 1) doubled.add(msg);
+    for (const [msg, n] of perMsg) {
+      if (n > 1) {
+        doubled.add(msg);
+        why.push(`${msg}: command audited ${n} times`);
+      }
+    }
     const phantom = outbound.filter((o) => o.delivery_status === 'sent' && !printedIds.has(o.message_id)).length;
     const resent = [...printedIds.values()].reduce((n, c) => n + c.length - 1, 0);
     return {
@@ -177,6 +188,7 @@ export async function runCrashReplies(opts: { messages: number; kills: number; s
       phantom_sent: phantom,
       resent_same_id: resent,
       seconds: Math.round((performance.now() - started) / 100) / 10,
+      ...(why.length ? { doubled_why: why } : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
