@@ -128,7 +128,8 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       expect(await h.em((em) => em.count(Usuario, {}))).toBeGreaterThan(1);
     });
 
-    it.skipIf(kind !== 'sqlite')('explains one client (/segmento explicar, /cliente) from that client\'s index ranges, never a whole table', async () => {
+    // A query plan is dialect-specific (and PostgreSQL picks sequential scans on tiny tables): SQLite only.
+    if (kind === 'sqlite') it('explains one client (/segmento explicar, /cliente) from that client\'s index ranges, never a whole table', async () => {
       const now = h.clock.now();
       const ctx = { dialect: kind, now, today: now.toISOString().slice(0, 10) } as const;
       const criteria = validateCriteria({
